@@ -1,0 +1,134 @@
+"""catalyst-training: an LTI tool for the catalyseurs territoriaux training programme."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, then each domain."""
+    from . import config as cfg
+
+    instance_path = Path(
+        (test_config or {}).get("INSTANCE_PATH") or cfg.instance_path_from_env()
+    ).resolve()
+    app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    app.config.from_object(cfg.Defaults)
+    for name, (default, _kind, _doc) in cfg.ENV_SETTINGS.items():
+        app.config.setdefault(name, default)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(cfg.env_overrides())
+    if test_config:
+        app.config.update(test_config)
+    _finish_config(app, instance_path)
+    logging.basicConfig(level=app.config["LOG_LEVEL"])
+    if app.config["LOG_LEVEL"] != "DEBUG":
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    _init_extensions(app)
+    from .core import errors, security, templating
+
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    _register_blueprints(app)
+    from .cli import register
+
+    register(app)
+    return app
+
+
+def _finish_config(app: Flask, instance_path: Path) -> None:
+    from . import config as cfg
+
+    instance_path.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = cfg.ensure_secret_key(instance_path)
+    if not app.config.get("DATABASE_URL"):
+        app.config["DATABASE_URL"] = f"sqlite:///{instance_path / 'catalyst.sqlite3'}"
+    url = app.config["DATABASE_URL"]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("sqlite"):
+        # Several threads/processes share the file: wait for the writer instead of failing.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    if not app.config.get("CONTENT_PATH"):
+        app.config["CONTENT_PATH"] = str(cfg.PROJECT_ROOT / "modules")
+    app.config.setdefault("LOOPBACK_SECURE_COOKIES", bool(app.config.get("DEMO")))
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+        app.config.setdefault("CACHE_KEY_PREFIX", "catalyst:")
+    else:
+        app.config.setdefault("CACHE_TYPE", "FileSystemCache")
+        app.config.setdefault("CACHE_DIR", str(instance_path / "cache"))
+        app.config.setdefault("CACHE_THRESHOLD", 100_000)
+    app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 3600)
+
+
+def _init_extensions(app: Flask) -> None:
+    from flask import request, session
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from .core.cookies import SessionInterface
+    from .extensions import babel, cache, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from sqlalchemy import event
+
+        with app.app_context():
+
+            @event.listens_for(db.engine, "connect")
+            def _sqlite_pragmas(dbapi_conn, _record):
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA busy_timeout=30000")
+                cur.close()
+
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    cache.init_app(app)
+    app.session_interface = SessionInterface()
+
+    def select_locale() -> str:
+        chosen = session.get("lang")
+        if chosen in app.config["LANGUAGES"]:
+            return chosen
+        return request.accept_languages.best_match(app.config["LANGUAGES"]) or "fr"
+
+    babel.init_app(app, locale_selector=select_locale)
+    if app.config.get("REDIS_URL"):
+        import redis
+
+        app.extensions["catalyst_redis"] = redis.Redis.from_url(app.config["REDIS_URL"])
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .core.views import bp as core_bp
+    from .learning.views import bp as learning_bp
+    from .lti.views import bp as lti_bp
+    from .mentoring.views import bp as mentoring_bp
+    from .reporting.views import bp as reporting_bp
+
+    for bp in (core_bp, auth_bp, lti_bp, learning_bp, mentoring_bp, reporting_bp):
+        app.register_blueprint(bp)
+    if app.config.get("DEMO"):
+        from .lti.sandbox import bp as sandbox_bp
+
+        app.register_blueprint(sandbox_bp)

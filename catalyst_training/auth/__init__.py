@@ -1,0 +1,1 @@
+"""Users, roles and where they are: contexts (course runs), resource links, memberships."""

@@ -1,0 +1,79 @@
+"""The `catalyst-training` console script: a Flask CLI group with each domain's commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """catalyst-training: LTI tool of the catalyseurs territoriaux programme."""
+
+
+def initialise(app: Flask) -> None:
+    """Create what a first start needs: schema (migrations), tool key, programme."""
+    from flask_migrate import upgrade
+
+    from .extensions import db
+    from .lti import keys
+
+    with app.app_context():
+        upgrade()
+        keys.ensure_key()
+        db.session.commit()
+        sync = app.extensions.get("catalyst_content_sync")
+        if sync is not None:
+            sync()
+            db.session.commit()
+
+
+def _serve(app: Flask, host: str, port: int) -> None:
+    from waitress import serve as waitress_serve
+
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
+    click.echo(f"catalyst-training ready: http://{shown}:{port}/")
+    if app.config.get("DEMO"):
+        click.echo(f"Sandbox platform: http://127.0.0.1:{port}/sandbox/")
+    waitress_serve(app, host=host, port=port, threads=8, ident="catalyst-training")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve_command(host: str, port: int) -> None:
+    """Initialise if needed (instance, keys, migrations, content) and serve."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    initialise(app)
+    _serve(app, host, port)
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def demo_command(host: str, port: int) -> None:
+    """Serve with the built-in sandbox platform at /sandbox (never in production)."""
+    from . import create_app
+    from .lti.sandbox import register_sandbox
+
+    app = create_app({"DEMO": True, "LOOPBACK_SECURE_COOKIES": True})
+    initialise(app)
+    with app.app_context():
+        register_sandbox(f"http://127.0.0.1:{port}")
+    _serve(app, host, port)
+
+
+def register(app: Flask) -> None:
+    """Attach every domain's commands to the app's CLI."""
+    from .lti.cli import keys_cli, platform_cli
+
+    app.cli.add_command(platform_cli)
+    app.cli.add_command(keys_cli)

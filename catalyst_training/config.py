@@ -1,0 +1,83 @@
+"""Configuration: defaults, then instance/config.py, then CATALYST_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# name -> (default, kind, description); the README's configuration table mirrors this list.
+ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
+    "INSTANCE_PATH": (None, "path", "Instance folder (database, secret key, cache, uploads)."),
+    "DATABASE_URL": (None, "str", "SQLAlchemy URL; default SQLite in the instance folder."),
+    "REDIS_URL": (None, "str", "Redis URL for the shared cache (nonces, state, launch data)."),
+    "SECRET_KEY": (None, "str", "Session signing key; generated into the instance folder."),
+    "BASE_URL": (None, "str", "Public base URL of the tool, e.g. https://catalyst.example.org."),
+    "TRUSTED_PROXIES": (0, "int", "Number of reverse proxies whose X-Forwarded-* to trust."),
+    "CONTENT_PATH": (None, "path", "Folder of the programme's modules (default: modules/)."),
+    "DEMO": (False, "bool", "Enable the built-in sandbox platform at /sandbox (never in prod)."),
+    "JWKS_CACHE_SECONDS": (3600, "int", "How long a platform's JWKS is cached."),
+    "JWKS_REFETCH_INTERVAL": (30, "int", "Minimum seconds between re-fetches on unknown kid."),
+    "CLOCK_SKEW_SECONDS": (60, "int", "Leeway for exp/iat checks of id_tokens."),
+    "LOG_LEVEL": ("INFO", "str", "Logging level."),
+}
+
+
+class Defaults:
+    """Built-in defaults; no secrets here."""
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = None
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
+    LANGUAGES = ("fr", "en")
+    SESSION_COOKIE_NAME = "catalyst_session"
+    SESSION_COOKIE_HTTPONLY = True
+    # Launches arrive as cross-site POSTs inside an iframe: only SameSite=None cookies survive.
+    SESSION_COOKIE_SAMESITE = "None"
+    SESSION_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    LTI_LAUNCH_DATA_LIFETIME = 8 * 3600
+    LTI_STATE_LIFETIME = 600
+
+
+def _coerce(kind: str, raw: str) -> object:
+    if kind == "int":
+        return int(raw)
+    if kind == "bool":
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return raw
+
+
+def env_overrides(environ: os._Environ[str] | dict[str, str] | None = None) -> dict[str, object]:
+    """Return the CATALYST_* variables present in the environment, typed."""
+    environ = os.environ if environ is None else environ
+    found: dict[str, object] = {}
+    for name, (_default, kind, _doc) in ENV_SETTINGS.items():
+        raw = environ.get(f"CATALYST_{name}")
+        if raw not in (None, ""):
+            found[name] = _coerce(kind, raw)
+    return found
+
+
+def instance_path_from_env() -> Path:
+    """Instance folder chosen by CATALYST_INSTANCE_PATH, else ./instance of the project."""
+    raw = os.environ.get("CATALYST_INSTANCE_PATH")
+    return Path(raw).resolve() if raw else PROJECT_ROOT / "instance"
+
+
+def ensure_secret_key(instance_path: Path) -> str:
+    """Read the instance secret key, generating it (mode 0600) on first use."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

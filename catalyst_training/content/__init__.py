@@ -1,0 +1,1 @@
+"""The programme as files: modules/ read into immutable objects."""

@@ -1,0 +1,1 @@
+"""Everything LTI. The only package that imports pylti1p3."""

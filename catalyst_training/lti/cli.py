@@ -1,0 +1,121 @@
+"""`platform` and `keys` commands."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+from ..core.security import invalidate_origins
+from ..extensions import db
+from . import keys, registry
+
+platform_cli = AppGroup("platform", help="Register the platforms that launch the tool.")
+keys_cli = AppGroup("keys", help="The tool's signing keys.")
+
+
+@platform_cli.command("add")
+@click.option("--issuer", required=True)
+@click.option("--client-id", required=True)
+@click.option("--auth-login-url", required=True)
+@click.option("--auth-token-url", required=True)
+@click.option("--key-set-url", required=True)
+@click.option("--deployment-id", "deployment_ids", multiple=True, required=True)
+@click.option("--audience", default=None)
+@click.option("--name", default=None)
+@click.option("--inactive", is_flag=True, help="Register without allowing launches yet.")
+def add(
+    issuer,
+    client_id,
+    auth_login_url,
+    auth_token_url,
+    key_set_url,
+    deployment_ids,
+    audience,
+    name,
+    inactive,
+) -> None:
+    """Register an LTI 1.3 platform (several client ids per issuer are allowed)."""
+    try:
+        platform = registry.add_platform(
+            issuer=issuer,
+            client_id=client_id,
+            auth_login_url=auth_login_url,
+            auth_token_url=auth_token_url,
+            key_set_url=key_set_url,
+            deployment_ids=list(deployment_ids),
+            audience=audience,
+            name=name,
+            active=not inactive,
+        )
+    except registry.RegistryError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    keys.ensure_key()
+    db.session.commit()
+    invalidate_origins()
+    click.echo(f"platform {platform.id} added: {platform.name} ({issuer}, client {client_id})")
+
+
+@platform_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def list_(as_json: bool) -> None:
+    """List registered platforms and their deployments."""
+    platforms = registry.list_platforms()
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in platforms], indent=2))
+        return
+    if not platforms:
+        click.echo("no platform registered")
+    for p in platforms:
+        deps = ", ".join(
+            d.deployment_id + ("" if d.active else " (inactive)") for d in p.deployments
+        )
+        state = "active" if p.active else "INACTIVE"
+        click.echo(
+            f"{p.id}\t{p.name}\tLTI {p.lti_version}\t{p.issuer}\t{p.client_id}\t"
+            f"{state}\tdeployments: {deps or '-'}"
+        )
+
+
+@platform_cli.command("remove")
+@click.argument("platform")
+@click.option("--client-id", default=None, help="Which client id, when the issuer has several.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def remove(platform: str, client_id: str | None, yes: bool) -> None:
+    """Remove a platform given by id, name or issuer."""
+    try:
+        found = registry.get_platform(platform, client_id)
+    except registry.RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not yes:
+        click.confirm(f"Remove platform {found.id} ({found.name}) and its users' data?", abort=True)
+    registry.remove_platform(found)
+    db.session.commit()
+    invalidate_origins()
+    click.echo(f"platform {found.id} removed")
+
+
+@keys_cli.command("rotate")
+@click.option(
+    "--keep", default=1, show_default=True, help="How many previous public keys stay published."
+)
+def rotate(keep: int) -> None:
+    """Add a new signing key; the previous public key stays in the JWKS."""
+    key = keys.create_key()
+    removed = keys.remove_retired_keys(keep=keep)
+    db.session.commit()
+    click.echo(f"new signing key {key.kid}; {removed} old key(s) unpublished")
+
+
+@keys_cli.command("list")
+def list_keys() -> None:
+    """Show the tool's keys."""
+    from sqlalchemy import select
+
+    from .models import ToolKey
+
+    for key in db.session.scalars(select(ToolKey).order_by(ToolKey.id)):
+        flags = ("signing " if key.signing else "") + ("published" if key.published else "")
+        click.echo(f"{key.kid}\t{key.created_at:%Y-%m-%d %H:%M}\t{flags.strip() or 'retired'}")

@@ -1,0 +1,179 @@
+"""pylti1p3 ToolConf over the database, and the platform registry services."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from pylti1p3.deployment import Deployment as LtiDeployment
+from pylti1p3.registration import Registration
+from pylti1p3.tool_config.abstract import ToolConfAbstract
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from . import keys
+from .models import Deployment, Platform
+
+
+class RegistryError(ValueError):
+    """A registry operation that cannot be done (duplicate, bad URL, unknown platform)."""
+
+
+def check_url(value: str | None, label: str, *, required: bool = True) -> str | None:
+    """Validate an absolute http(s) URL; raise RegistryError naming the option otherwise."""
+    if not value:
+        if required:
+            raise RegistryError(f"{label}: required")
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise RegistryError(f"{label}: not an absolute http(s) URL: {value!r}")
+    return value
+
+
+def find_platform(issuer: str, client_id: str | None) -> Platform | None:
+    """The platform for an issuer and client id (the only one of the issuer when no client id)."""
+    query = select(Platform).where(Platform.issuer == issuer, Platform.lti_version == "1.3")
+    if client_id:
+        return db.session.scalars(query.where(Platform.client_id == client_id)).first()
+    found = list(db.session.scalars(query.limit(2)))
+    return found[0] if len(found) == 1 else None
+
+
+def add_platform(
+    *,
+    issuer: str,
+    client_id: str,
+    auth_login_url: str,
+    auth_token_url: str,
+    key_set_url: str,
+    deployment_ids: list[str],
+    audience: str | None = None,
+    name: str | None = None,
+    active: bool = True,
+) -> Platform:
+    """Register an LTI 1.3 platform with its deployments."""
+    if not issuer or not client_id:
+        raise RegistryError("--issuer and --client-id are required")
+    check_url(auth_login_url, "--auth-login-url")
+    check_url(auth_token_url, "--auth-token-url")
+    check_url(key_set_url, "--key-set-url")
+    if not deployment_ids:
+        raise RegistryError("--deployment-id: at least one is required")
+    if find_platform(issuer, client_id) is not None:
+        raise RegistryError(f"platform already registered: issuer={issuer} client_id={client_id}")
+    platform = Platform(
+        name=name or urlsplit(issuer).netloc or issuer,
+        issuer=issuer,
+        client_id=client_id,
+        auth_login_url=auth_login_url,
+        auth_token_url=auth_token_url,
+        key_set_url=key_set_url,
+        audience=audience,
+        active=active,
+    )
+    for dep in dict.fromkeys(deployment_ids):
+        platform.deployments.append(Deployment(deployment_id=dep, active=True))
+    db.session.add(platform)
+    db.session.flush()
+    return platform
+
+
+def list_platforms() -> list[Platform]:
+    """Every platform with its deployments."""
+    return list(
+        db.session.scalars(
+            select(Platform).options(selectinload(Platform.deployments)).order_by(Platform.id)
+        )
+    )
+
+
+def get_platform(ref: str, client_id: str | None = None) -> Platform:
+    """Find a platform by numeric id, name, or issuer (+ client id); RegistryError if unknown."""
+    if ref.isdigit():
+        platform = db.session.get(Platform, int(ref))
+    else:
+        candidates = [
+            p
+            for p in list_platforms()
+            if (p.issuer == ref or p.name == ref) and (client_id in (None, p.client_id))
+        ]
+        if len(candidates) > 1:
+            raise RegistryError(f"several platforms match {ref!r}: give --client-id or the id")
+        platform = candidates[0] if candidates else None
+    if platform is None:
+        raise RegistryError(f"unknown platform: {ref}")
+    return platform
+
+
+def remove_platform(platform: Platform) -> None:
+    """Delete a platform (its deployments go with it)."""
+    db.session.delete(platform)
+    db.session.flush()
+
+
+class DatabaseToolConf(ToolConfAbstract):
+    """pylti1p3 tool configuration read from the platforms table."""
+
+    def check_iss_has_one_client(self, iss: str) -> bool:
+        """Every issuer may have several client ids here."""
+        return False
+
+    def check_iss_has_many_clients(self, iss: str) -> bool:
+        """Every issuer may have several client ids here."""
+        return True
+
+    def _registration(self, platform: Platform) -> Registration:
+        key = keys.ensure_key()
+        reg = Registration()
+        reg.set_issuer(platform.issuer)
+        reg.set_client_id(platform.client_id)
+        reg.set_auth_login_url(platform.auth_login_url or "")
+        reg.set_auth_token_url(platform.auth_token_url or "")
+        reg.set_auth_audience(platform.audience or platform.auth_token_url or "")
+        reg.set_key_set_url(platform.key_set_url)
+        reg.set_tool_private_key(key.private_pem)
+        reg.set_tool_public_key(_public_pem(key.private_pem))
+        return reg
+
+    def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any):
+        """Registration of an issuer that has a single client id."""
+        platform = find_platform(iss, None)
+        return self._registration(platform) if platform and platform.active else None
+
+    def find_registration_by_params(self, iss: str, client_id: str, *args: Any, **kwargs: Any):
+        """Registration for issuer + client id (None when unknown or inactive)."""
+        platform = find_platform(iss, client_id)
+        return self._registration(platform) if platform and platform.active else None
+
+    def find_deployment(self, iss: str, deployment_id: str):
+        """Deployment of an issuer with a single client id."""
+        return self.find_deployment_by_params(iss, deployment_id, None)
+
+    def find_deployment_by_params(
+        self, iss: str, deployment_id: str, client_id: str | None, *args: Any, **kwargs: Any
+    ):
+        """An active deployment of an active platform, or None."""
+        platform = find_platform(iss, client_id)
+        if platform is None or not platform.active:
+            return None
+        for dep in platform.deployments:
+            if dep.deployment_id == deployment_id and dep.active:
+                return LtiDeployment().set_deployment_id(deployment_id)
+        return None
+
+    def get_jwks(self, iss: str | None = None, client_id: str | None = None, **kwargs: Any):
+        """All published tool keys (rotation keeps the previous one)."""
+        return keys.public_jwks()
+
+
+def _public_pem(private_pem: str) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    private = serialization.load_pem_private_key(private_pem.encode(), password=None)
+    return (
+        private.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )

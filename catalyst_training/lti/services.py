@@ -1,0 +1,107 @@
+"""What a valid launch changes: user, context, resource link and membership (flush only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from ..auth.models import Context, Membership, ResourceLink, User
+from ..auth.services import Acting
+from ..core.models import utcnow
+from ..extensions import db
+from .launch import CLAIM
+from .models import Platform
+from .roles import map_roles
+
+AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
+
+
+class NoRoleError(ValueError):
+    """The launch carries no role this tool knows."""
+
+
+def _upsert(model, where: dict[str, Any], values: dict[str, Any]):
+    obj = db.session.scalars(select(model).filter_by(**where)).first()
+    if obj is None:
+        obj = model(**where)
+        db.session.add(obj)
+    for key, value in values.items():
+        if value is not None:
+            setattr(obj, key, value)
+    return obj
+
+
+def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) -> Acting:
+    """Upsert the user, context, resource link and membership a launch describes."""
+    lti_roles = [r for r in claims.get(CLAIM + "roles", []) if isinstance(r, str)]
+    role = map_roles(lti_roles, platform.role_map)
+    if role is None:
+        raise NoRoleError(", ".join(lti_roles) or "(none)")
+    presentation = claims.get(CLAIM + "launch_presentation") or {}
+    locale = (presentation.get("locale") or claims.get("locale") or "")[:16] or None
+    user = _upsert(
+        User,
+        {"platform_id": platform.id, "sub": str(claims["sub"])},
+        {
+            "name": claims.get("name"),
+            "given_name": claims.get("given_name"),
+            "family_name": claims.get("family_name"),
+            "email": claims.get("email"),
+            "locale": locale,
+            "last_seen_at": utcnow(),
+        },
+    )
+    db.session.flush()
+    ctx_claim = claims.get(CLAIM + "context") or {}
+    custom = claims.get(CLAIM + "custom") or {}
+    context = None
+    if ctx_claim.get("id"):
+        nrps = claims.get(NRPS_CLAIM) or {}
+        context = _upsert(
+            Context,
+            {"platform_id": platform.id, "context_id": str(ctx_claim["id"])},
+            {
+                "title": ctx_claim.get("title"),
+                "label": ctx_claim.get("label"),
+                "memberships_url": nrps.get("context_memberships_url"),
+            },
+        )
+        db.session.flush()
+        _upsert(
+            Membership,
+            {"user_id": user.id, "context_id": context.id},
+            {"role": role, "lti_roles": lti_roles, "active": True, "custom": custom or None},
+        )
+    link = None
+    rl_claim = claims.get(CLAIM + "resource_link") or {}
+    if rl_claim.get("id"):
+        ags = claims.get(AGS_CLAIM) or {}
+        link = _upsert(
+            ResourceLink,
+            {"platform_id": platform.id, "resource_link_id": str(rl_claim["id"])},
+            {
+                "context_id": context.id if context else None,
+                "title": rl_claim.get("title"),
+                "module_slug": _module_slug(custom),
+                "lineitem_url": ags.get("lineitem"),
+                "lineitems_url": ags.get("lineitems"),
+                "ags_scopes": ags.get("scope"),
+            },
+        )
+    db.session.flush()
+    return Acting(
+        user_id=user.id,
+        role=role,
+        platform_id=platform.id,
+        context_pk=context.id if context else None,
+        resource_link_pk=link.id if link else None,
+        launch_id=launch_id,
+        locale=locale,
+    )
+
+
+def _module_slug(custom: dict[str, Any]) -> str | None:
+    slug = custom.get("module")
+    return str(slug)[:100] if slug else None

@@ -1,0 +1,159 @@
+"""LTI endpoints: OIDC login, launch, JWKS, configuration, deep linking."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, jsonify, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import login_user
+
+from ..auth.models import User
+from ..auth.services import LANDING, set_acting
+from ..core.errors import render_error
+from ..extensions import csrf, db
+from . import deep_linking, keys
+from .launch import (
+    CookieService,
+    FlaskRequest,
+    LaunchError,
+    MessageLaunch,
+    OIDCLogin,
+    data_storage,
+    is_our_url,
+)
+from .registry import DatabaseToolConf, find_platform
+from .services import NoRoleError, record_launch
+
+log = logging.getLogger(__name__)
+bp = Blueprint("lti", __name__, url_prefix="/lti")
+
+REASONS = {
+    "login_invalid": lambda: _(
+        "La demande de connexion de la plateforme est incomplète ou "
+        "vient d'une plateforme non enregistrée."
+    ),
+    "unknown_platform": lambda: _("Cette plateforme n'est pas enregistrée ou a été désactivée."),
+    "unknown_deployment": lambda: _("Ce déploiement de l'outil est inconnu ou désactivé."),
+    "replayed": lambda: _(
+        "Ce lancement a déjà été utilisé. Relancez l'activité depuis votre cours."
+    ),
+    "state_mismatch": lambda: _(
+        "Ce lancement ne correspond pas à votre navigateur (session "
+        "expirée ou cookies bloqués). Relancez l'activité depuis votre "
+        "cours."
+    ),
+    "expired": lambda: _("Le jeton de lancement a expiré. Relancez l'activité."),
+    "no_role": lambda: _("Votre rôle dans ce cours ne donne pas accès à l'outil."),
+}
+
+
+def launch_url() -> str:
+    """The launch URL registered with platforms."""
+    base = current_app.config.get("BASE_URL")
+    return f"{base.rstrip('/')}/lti/launch" if base else url_for("lti.launch", _external=True)
+
+
+def _reject(exc: LaunchError):
+    log.warning("LTI rejected: %s (%s) from %s", exc.reason, exc.detail, request.remote_addr)
+    message = REASONS.get(exc.reason, lambda: _("Le lancement a été refusé : jeton invalide."))()
+    return render_error(exc.status, f"{message} ({exc.reason})", reason=exc.reason)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt
+def login():
+    """OIDC third-party initiated login."""
+    req = FlaskRequest()
+    cookies = CookieService(req)
+    target = req.get_param("target_link_uri") or launch_url()
+    try:
+        oidc = OIDCLogin(
+            req, DatabaseToolConf(), cookie_service=cookies, launch_data_storage=data_storage()
+        )
+        if not is_our_url(target):
+            raise LaunchError(400, "login_invalid", f"target_link_uri {target!r} is not ours")
+        response = oidc.begin(target)
+    except LaunchError as exc:
+        return _reject(exc)
+    return response
+
+
+@bp.post("/launch")
+@csrf.exempt
+def launch():
+    """Validate an id_token and log the user in with the role of this launch."""
+    req = FlaskRequest()
+    storage = data_storage()
+    try:
+        message = MessageLaunch(
+            req, DatabaseToolConf(), cookie_service=CookieService(req), launch_data_storage=storage
+        )
+        message.validate()
+        claims = message.claims()
+        platform = find_platform(claims["iss"], message.get_client_id())
+        assert platform is not None
+        acting = record_launch(platform, claims, message.get_launch_id())
+    except LaunchError as exc:
+        db.session.rollback()
+        return _reject(exc)
+    except NoRoleError as exc:
+        db.session.rollback()
+        return _reject(LaunchError(403, "no_role", str(exc)))
+    if message.is_deep_link_launch():
+        if acting.role == "learner":
+            db.session.rollback()
+            return _reject(LaunchError(403, "no_role", "deep linking is for mentors"))
+        deep_linking.remember(message, claims)
+    db.session.commit()
+    session.clear()
+    login_user(db.session.get(User, acting.user_id))
+    set_acting(acting)
+    if acting.locale:
+        session["lang"] = acting.locale[:2]
+    target = (
+        url_for("lti.deep_link") if message.is_deep_link_launch() else url_for(LANDING[acting.role])
+    )
+    return redirect(target, code=303)
+
+
+@bp.get("/jwks.json")
+def jwks():
+    """The tool's public keys."""
+    keys.ensure_key()
+    db.session.commit()
+    return jsonify(keys.public_jwks())
+
+
+@bp.get("/config.json")
+def config_json():
+    """What an administrator pastes into Moodle, Canvas or Open edX Studio."""
+    key = keys.ensure_key()
+    db.session.commit()
+    base = launch_url().rsplit("/lti/launch", 1)[0]
+    return jsonify(
+        {
+            "title": "Catalyst training",
+            "description": _("Parcours de formation des catalyseurs territoriaux"),
+            "oidc_initiation_url": f"{base}/lti/login",
+            "target_link_uri": f"{base}/lti/launch",
+            "redirect_uris": [f"{base}/lti/launch"],
+            "jwks_uri": f"{base}/lti/jwks.json",
+            "public_jwk": key.public_jwk,
+            "deep_linking_url": f"{base}/lti/launch",
+            "scopes": [
+                "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+                "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+                "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+                "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
+            ],
+            "custom_parameters": {"module": "<slug du module>"},
+            "claims": ["iss", "sub", "name", "given_name", "family_name", "email", "locale"],
+            "messages": ["LtiResourceLinkRequest", "LtiDeepLinkingRequest"],
+        }
+    )
+
+
+bp.add_url_rule(
+    "/deep-link", view_func=deep_linking.picker, methods=["GET", "POST"], endpoint="deep_link"
+)
