@@ -33,6 +33,7 @@ class FakeTool:
     def __init__(self) -> None:
         self.key = forge.generate_rsa_key()
         self.kid = forge.new_kid("tool")
+        self.base_url = ""
         self.platform: TestPlatform | None = None
         self.platform_keys: dict[str, Any] = {}
         self.nonces: dict[str, str] = {}
@@ -178,7 +179,8 @@ def test_launch_reaches_tool_with_open_edx_claims(platform, session, role):
 
 def test_platform_jwks_fetches_are_counted(platform, session):
     assert platform.launch(session).response.status_code == 200
-    assert platform.launch(session, user_id="u2", name="Ada", email="a@x.fr").response.ok
+    second = platform.launch(session, user_id="u2", name="Ada", email="a@x.fr", login_method="POST")
+    assert second.response.ok and second.claims["name"] == "Ada"
     assert platform.jwks_fetches == 1  # the fake tool caches by kid
     old_kid = platform.kid
     assert platform.rotate_key() != old_kid
