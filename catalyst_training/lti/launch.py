@@ -93,7 +93,7 @@ class MessageLaunch(FlaskMessageLaunch):
             self._run(self.validate_deployment, 403, "unknown_deployment")
             self._check_state()
             self._check_nonce()
-            self._run(self.validate_message, 400, "invalid_message")
+            self._check_message()
             self.save_launch_data()
         except Exception:
             self._validated = False
@@ -216,6 +216,14 @@ class MessageLaunch(FlaskMessageLaunch):
         )
         if not nonces.consume_nonce(body["iss"], nonce, expires):
             raise LaunchError(401, "replayed", "this launch was already used")
+
+    def _check_message(self) -> None:
+        try:
+            self.validate_message()
+        except LtiException as exc:
+            # pylti1p3 refuses deep-linking requests whose accept_types lacks ltiResourceLink.
+            reason = "deep_link_types" if "placement types" in str(exc) else "invalid_message"
+            raise LaunchError(400, reason, str(exc)) from exc
 
     def claims(self) -> dict[str, Any]:
         """The validated id_token body."""

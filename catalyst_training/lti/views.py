@@ -44,6 +44,10 @@ REASONS = {
         "cours."
     ),
     "expired": lambda: _("Le jeton de lancement a expiré. Relancez l'activité."),
+    "deep_link_types": lambda: _(
+        "La plateforme n'accepte pas de liens vers une activité LTI (ltiResourceLink) : "
+        "aucun module ne peut être ajouté depuis cette demande."
+    ),
     "no_role": lambda: _("Votre rôle dans ce cours ne donne pas accès à l'outil."),
 }
 
