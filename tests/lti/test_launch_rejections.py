@@ -76,15 +76,21 @@ def test_required_claim_missing(platform, claim):
 
 def test_expired_token(platform):
     session = TestPlatform.session()
-    resp = forged(platform, session, lambda c: c.update(exp=int(time.time()) - 600,
-                                                          iat=int(time.time()) - 900))
+    resp = forged(
+        platform,
+        session,
+        lambda c: c.update(exp=int(time.time()) - 600, iat=int(time.time()) - 900),
+    )
     assert_rejected(platform, session, resp, 401, "expired")
 
 
 def test_token_issued_in_the_future(platform):
     session = TestPlatform.session()
-    resp = forged(platform, session, lambda c: c.update(iat=int(time.time()) + 3600,
-                                                          exp=int(time.time()) + 7200))
+    resp = forged(
+        platform,
+        session,
+        lambda c: c.update(iat=int(time.time()) + 3600, exp=int(time.time()) + 7200),
+    )
     assert_rejected(platform, session, resp, 401, "issued_in_future")
 
 
