@@ -120,12 +120,15 @@ def register_sandbox(base_url: str) -> None:
 
 
 def _allow_loopback_framing(base: str) -> None:
-    """Let both loopback origins of the demo port frame the tool (the course page may use either)."""
+    """Let both loopback origins of the demo port frame the tool (the course page uses either)."""
     parts = urlsplit(base)
     port = f":{parts.port}" if parts.port else ""
     wanted = [f"{parts.scheme}://127.0.0.1{port}", f"{parts.scheme}://localhost{port}"]
-    current = list(current_app.config.get("EXTRA_FRAME_ANCESTORS") or [])
+    previous = current_app.extensions.get("catalyst_sandbox_ancestors", [])
+    configured = current_app.config.get("EXTRA_FRAME_ANCESTORS") or []
+    current = [o for o in configured if o not in previous]
     current_app.config["EXTRA_FRAME_ANCESTORS"] = current + [o for o in wanted if o not in current]
+    current_app.extensions["catalyst_sandbox_ancestors"] = wanted
 
 
 # --- the platform's own key -----------------------------------------------------------------
@@ -319,6 +322,23 @@ def build_id_token(
 
 
 # --- views ----------------------------------------------------------------------------------
+
+
+@bp.after_request
+def _sandbox_policy(response):
+    """The app's CSP, plus framing the tool (frame-src) on the other loopback origin.
+
+    Blueprint hooks run before the app's, whose headers are set only when absent.
+    """
+    _host, port = _host_and_port(request.host)
+    loopback = [f"{request.scheme}://{name}{port}" for name in ("127.0.0.1", "localhost")]
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; "
+        f"frame-src 'self' {tool_origin()}; "
+        f"frame-ancestors 'self' {' '.join(loopback)}"
+    )
+    return response
 
 
 @bp.get("/")

@@ -78,7 +78,8 @@ def test_deep_linking_returns_chosen_module(page, demo_server, screenshot_dir: P
     tool = page.frame_locator("#tool-frame")
 
     page.get_by_role("button", name="Ajouter des modules au cours").click()
-    expect(tool.get_by_role("heading", level=1, name="Ajouter des modules au cours")).to_be_visible()
+    picker = tool.get_by_role("heading", level=1, name="Ajouter des modules au cours")
+    expect(picker).to_be_visible()
     tool.locator(f"#mod-{module.slug}").check()
     page.screenshot(path=str(screenshot_dir / "sandbox-deep-linking-picker.png"), full_page=True)
     tool.get_by_role("button", name="Ajouter au cours").click()
@@ -92,6 +93,27 @@ def test_deep_linking_returns_chosen_module(page, demo_server, screenshot_dir: P
     expect(rows.first.locator("td").first).to_have_text(module.title)
     expect(rows.first.locator(".module-slug")).to_have_text(module.slug)
     page.screenshot(path=str(screenshot_dir / "sandbox-deep-linking-return.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("button", "role", "landing"),
+    [
+        ("Lancer comme mentor", "mentor", "/mentor/"),
+        ("Lancer comme coordinateur·rice", "coordinator", "/console/"),
+    ],
+)
+def test_staff_launches_get_their_role(page, demo_server, button: str, role: str, landing: str):
+    from playwright.sync_api import expect
+
+    frame = _open_course(page, demo_server)
+    page.get_by_role("button", name=button).click()
+    frame.wait_for_url(f"{demo_server.tool_origin}{landing}**")
+    expect(page.frame_locator("#tool-frame").get_by_role("heading", level=1)).to_be_visible()
+    me = frame.evaluate(ME_SCRIPT)
+    assert me["status"] == 200, me
+    assert me["body"]["role"] == role
+    assert me["body"]["sub"] == f"sandbox-{role}"
 
 
 # --- the sandbox without a browser ------------------------------------------------------------
