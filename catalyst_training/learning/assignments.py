@@ -1,0 +1,147 @@
+"""Reflective assignments, learner side: drafts, attachments, submission, versions, decisions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from ..extensions import db
+from .models import APPROVED, DRAFT, RETURNED, SUBMITTED, Submission
+
+MAX_TEXT = 50_000
+MIME = {
+    "pdf": "application/pdf",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "txt": "text/plain",
+}
+
+
+class AssignmentError(Exception):
+    """An assignment action refused, with a code the views turn into a message."""
+
+    def __init__(self, code: str, **details):
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+def history(user_id: int, slug: str) -> list[Submission]:
+    """Every version of a learner's work on a module, newest first."""
+    return list(
+        db.session.scalars(
+            select(Submission)
+            .filter_by(user_id=user_id, module_slug=slug)
+            .order_by(Submission.number.desc())
+        )
+    )
+
+
+def latest(user_id: int, slug: str) -> Submission | None:
+    """The newest version, or None."""
+    return db.session.scalars(
+        select(Submission)
+        .filter_by(user_id=user_id, module_slug=slug)
+        .order_by(Submission.number.desc())
+        .limit(1)
+    ).first()
+
+
+def editable_draft(user_id: int, slug: str, version_id: int) -> Submission:
+    """The draft to write in: the current one, or a new version after a return for revision."""
+    current = latest(user_id, slug)
+    if current is not None and current.state == DRAFT:
+        return current
+    if current is not None and current.state in (SUBMITTED, APPROVED):
+        raise AssignmentError("locked")
+    draft = Submission(
+        user_id=user_id,
+        module_slug=slug,
+        module_version_id=version_id,
+        number=(current.number + 1) if current else 1,
+        state=DRAFT,
+        # A resubmission starts from the returned text: nothing the learner wrote is lost.
+        text=current.text if current is not None else "",
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft
+
+
+def save_draft(draft: Submission, text: str, now: datetime) -> None:
+    """Keep the learner's text (autosave and the explicit save button)."""
+    if draft.state != DRAFT:
+        raise AssignmentError("locked")
+    if len(text) > MAX_TEXT:
+        raise AssignmentError("too_long", limit=MAX_TEXT)
+    draft.text = text
+    draft.updated_at = now
+
+
+def attach(draft: Submission, upload: FileStorage, assignment, folder: Path) -> None:
+    """Store an attachment after checking its type and size; replaces the previous one."""
+    rules = assignment.attachment
+    if not rules.get("allowed"):
+        raise AssignmentError("no_attachment")
+    name = secure_filename(upload.filename or "")
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = [t.lower() for t in rules.get("types", [])]
+    if ext not in allowed:
+        raise AssignmentError("bad_type", allowed=", ".join(allowed))
+    data = upload.read(int(rules.get("max_mb", 5) * 1024 * 1024) + 1)
+    if len(data) > rules.get("max_mb", 5) * 1024 * 1024:
+        raise AssignmentError("too_big", max_mb=rules.get("max_mb", 5))
+    if not data:
+        raise AssignmentError("empty_file")
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = folder / f"{uuid.uuid4().hex}.{ext}"
+    stored.write_bytes(data)
+    if draft.attachment_path:
+        (folder / Path(draft.attachment_path).name).unlink(missing_ok=True)
+    draft.attachment_name, draft.attachment_path = name, stored.name
+    draft.attachment_size, draft.attachment_type = (
+        len(data),
+        MIME.get(ext, "application/octet-stream"),
+    )
+
+
+def submit(draft: Submission, now: datetime) -> None:
+    """Hand in a draft (text or attachment required)."""
+    if draft.state != DRAFT:
+        raise AssignmentError("locked")
+    if not draft.text.strip() and not draft.attachment_path:
+        raise AssignmentError("empty")
+    draft.state, draft.submitted_at = SUBMITTED, now
+
+
+def decide(
+    sub: Submission,
+    decision: str,
+    mentor_id: int,
+    now: datetime,
+    *,
+    feedback: str | None = None,
+    reason: str | None = None,
+    score_percent: float | None = None,
+    due_at: datetime | None = None,
+) -> None:
+    """A mentor approves or returns a submitted version (the mentoring domain calls this)."""
+    if sub.state != SUBMITTED:
+        raise AssignmentError("not_submitted")
+    if decision == "approve":
+        sub.state, sub.score_percent = APPROVED, score_percent
+    elif decision == "return":
+        if not (reason or "").strip():
+            raise AssignmentError("reason_required")
+        sub.state, sub.return_reason, sub.due_at = RETURNED, reason, due_at
+    else:
+        raise AssignmentError("bad_decision")
+    sub.feedback, sub.decided_at, sub.decided_by_id = feedback, now, mentor_id
