@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -168,12 +169,23 @@ class DatabaseToolConf(ToolConfAbstract):
         return keys.public_jwks()
 
 
+# Derived public PEMs by SHA-256 of the private PEM: loading a private key runs RSA consistency
+# checks (tens of ms), and every login and launch builds a Registration.
+_public_pems: dict[bytes, str] = {}
+
+
 def _public_pem(private_pem: str) -> str:
     from cryptography.hazmat.primitives import serialization
 
+    digest = hashlib.sha256(private_pem.encode()).digest()
+    cached = _public_pems.get(digest)
+    if cached is not None:
+        return cached
     private = serialization.load_pem_private_key(private_pem.encode(), password=None)
-    return (
+    public = (
         private.public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
+    _public_pems[digest] = public
+    return public
