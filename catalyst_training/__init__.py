@@ -69,7 +69,8 @@ def _finish_config(app: Flask, instance_path: Path) -> None:
     else:
         app.config.setdefault("CACHE_TYPE", "FileSystemCache")
         app.config.setdefault("CACHE_DIR", str(instance_path / "cache"))
-        app.config.setdefault("CACHE_THRESHOLD", 100_000)
+        # No file counting (it doubles every write); expired entries are dropped when read.
+        app.config.setdefault("CACHE_THRESHOLD", 0)
     app.config.setdefault("CACHE_DEFAULT_TIMEOUT", 3600)
 
 

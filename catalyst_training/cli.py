@@ -73,7 +73,9 @@ def demo_command(host: str, port: int) -> None:
 
 def register(app: Flask) -> None:
     """Attach every domain's commands to the app's CLI."""
+    from .content import init_app as init_content
     from .lti.cli import keys_cli, platform_cli
 
+    init_content(app)
     app.cli.add_command(platform_cli)
     app.cli.add_command(keys_cli)

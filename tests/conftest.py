@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import create_engine, inspect, text
 
 from catalyst_training import create_app
+from catalyst_training.content.services import sync_modules
 from catalyst_training.extensions import db
 from tests.platform import ServerThread, TestPlatform
 
@@ -118,8 +119,16 @@ def cli(app):
 
 
 @pytest.fixture
-def live(app) -> Iterator[ServerThread]:
-    """The test app over HTTP on 127.0.0.1."""
+def programme(app) -> None:
+    """The sample programme (tests/content/modules) synced into the database."""
+    report = sync_modules(app.config["CONTENT_PATH"])
+    assert not report.problems, report.problems
+    db.session.commit()
+
+
+@pytest.fixture
+def live(app, programme) -> Iterator[ServerThread]:
+    """The test app, with the sample programme, over HTTP on 127.0.0.1."""
     with ServerThread(app) as server:
         yield server
 

@@ -1,32 +1,119 @@
-"""Learner pages."""
+"""Learner pages: programme, module, lesson, my progress."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..auth import roles
 from ..auth.models import ResourceLink
 from ..auth.services import get_acting, role_required
-from ..content.loader import find_module, load_programme
+from ..content.services import current_versions
+from ..core.models import utcnow
 from ..extensions import db
+from . import assignments, progress, services
+from .models import ModuleProgress
+from .modules import current_module, markdown, module_for_version
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
+ANY_ROLE = (roles.LEARNER, roles.MENTOR, roles.COORDINATOR)
+
+
+def acting_user_id() -> int:
+    """The id of the user acting in this request (role_required guarantees one)."""
+    acting = get_acting()
+    assert acting is not None
+    return acting.user_id
+
+
+def load_module_or_404(slug: str):
+    """The current version of a module, or a clear 404."""
+    module, version_id = current_module(slug)
+    if module is None:
+        abort(404, _("Ce module n'existe pas ou n'est plus publié."))
+    return module, version_id
+
+
+def programme():
+    """Every published module, in programme order."""
+    modules = [module_for_version(v.id) for v in current_versions()]
+    return sorted((m for m in modules if m), key=lambda m: (m.order, m.slug))
 
 
 @bp.get("/")
-@role_required(roles.LEARNER, roles.MENTOR, roles.COORDINATOR)
+@role_required(*ANY_ROLE)
 def home():
-    """The module the resource link points to, or the whole programme."""
+    """The module of the resource link, or the whole programme."""
     acting = get_acting()
     assert acting is not None
-    root = current_app.config["CONTENT_PATH"]
     link = (
         db.session.get(ResourceLink, acting.resource_link_pk) if acting.resource_link_pk else None
     )
-    module = find_module(root, link.module_slug) if link else None
-    return render_template(
-        "learning/home.html",
-        module=module,
-        programme=load_programme(root),
-        missing_slug=link.module_slug if link and link.module_slug and not module else None,
+    if link is not None and link.module_slug:
+        module, _version = current_module(link.module_slug)
+        if module is not None:
+            return redirect(url_for("learning.module", slug=module.slug))
+        return render_template("learning/programme.html", modules=programme(), rows={},
+                               missing_slug=link.module_slug)  # fmt: skip
+    return redirect(url_for("learning.my_progress"))
+
+
+@bp.get("/progress")
+@role_required(*ANY_ROLE)
+def my_progress():
+    """My progress across the programme."""
+    user_id = acting_user_id()
+    rows = {
+        p.module_slug: p
+        for p in db.session.scalars(select(ModuleProgress).filter_by(user_id=user_id))
+    }
+    return render_template("learning/programme.html", modules=programme(), rows=rows,
+                           missing_slug=None)  # fmt: skip
+
+
+@bp.get("/m/<slug>/")
+@role_required(*ANY_ROLE)
+def module(slug: str):
+    """A module: lessons with progress, quiz, assignment status and mentor feedback."""
+    user_id = acting_user_id()
+    mod, _version_id = load_module_or_404(slug)
+    row = db.session.scalars(
+        select(ModuleProgress).filter_by(user_id=user_id, module_slug=slug)
+    ).first()
+    viewed = services.viewed_lessons(user_id, slug)
+    quiz = (
+        services.quiz_state(mod.quiz, services.attempts_of(user_id, slug), utcnow())
+        if mod.quiz
+        else None
     )
+    prereqs = services.prerequisites_status(user_id, mod)
+    return render_template(
+        "learning/module.html", module=mod, row=row, viewed=viewed, quiz=quiz,
+        submission=assignments.latest(user_id, slug), prereqs=prereqs,
+    )  # fmt: skip
+
+
+@bp.get("/m/<slug>/lessons/<lesson_id>")
+@role_required(*ANY_ROLE)
+def lesson(slug: str, lesson_id: str):
+    """A lesson; opening it counts as viewed."""
+    user_id = acting_user_id()
+    mod, _version_id = load_module_or_404(slug)
+    index = next((i for i, x in enumerate(mod.lessons) if x.id == lesson_id), None)
+    if index is None:
+        abort(404, _("Cette leçon n'existe pas dans ce module."))
+    now = utcnow()
+    services.record_lesson_view(user_id, slug, lesson_id, now)
+    progress.evaluate(user_id, mod, now)
+    db.session.commit()
+    current = mod.lessons[index]
+    return render_template(
+        "learning/lesson.html", module=mod, lesson=current, body=markdown(slug, current.markdown),
+        previous=mod.lessons[index - 1] if index > 0 else None,
+        next=mod.lessons[index + 1] if index + 1 < len(mod.lessons) else None,
+        position=index + 1,
+    )  # fmt: skip
+
+
+from . import assignment_views, quiz_views  # noqa: E402,F401  (routes on the same blueprint)

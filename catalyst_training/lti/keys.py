@@ -7,6 +7,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import g, has_request_context
 from jwcrypto.jwk import JWK
 from sqlalchemy import select
 
@@ -45,8 +46,12 @@ def create_key() -> ToolKey:
 
 def ensure_key() -> ToolKey:
     """Return the signing key, creating the first one when there is none."""
-    key = signing_key()
-    return key if key is not None else create_key()
+    if has_request_context() and "catalyst_signing_key" in g:
+        return g.catalyst_signing_key
+    key = signing_key() or create_key()
+    if has_request_context():
+        g.catalyst_signing_key = key
+    return key
 
 
 def signing_key() -> ToolKey | None:

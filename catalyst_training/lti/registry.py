@@ -6,6 +6,7 @@ import hashlib
 from typing import Any
 from urllib.parse import urlsplit
 
+from flask import g, has_request_context
 from pylti1p3.deployment import Deployment as LtiDeployment
 from pylti1p3.registration import Registration
 from pylti1p3.tool_config.abstract import ToolConfAbstract
@@ -35,7 +36,22 @@ def check_url(value: str | None, label: str, *, required: bool = True) -> str | 
 
 def find_platform(issuer: str, client_id: str | None) -> Platform | None:
     """The platform for an issuer and client id (the only one of the issuer when no client id)."""
-    query = select(Platform).where(Platform.issuer == issuer, Platform.lti_version == "1.3")
+    # A launch asks several times per request (registration, deployment, view): ask the DB once.
+    memo = g.setdefault("catalyst_platforms", {}) if has_request_context() else None
+    if memo is not None and (issuer, client_id) in memo:
+        return memo[(issuer, client_id)]
+    found = _find_platform(issuer, client_id)
+    if memo is not None:
+        memo[(issuer, client_id)] = found
+    return found
+
+
+def _find_platform(issuer: str, client_id: str | None) -> Platform | None:
+    query = (
+        select(Platform)
+        .options(selectinload(Platform.deployments))
+        .where(Platform.issuer == issuer, Platform.lti_version == "1.3")
+    )
     if client_id:
         return db.session.scalars(query.where(Platform.client_id == client_id)).first()
     found = list(db.session.scalars(query.limit(2)))

@@ -66,10 +66,10 @@ def screenshot_dir() -> Path:
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     """The app in demo mode, migrated, sandbox registered, served by a threaded werkzeug."""
-    import flask_migrate
     from werkzeug.serving import make_server
 
     from catalyst_training import create_app
+    from catalyst_training.cli import initialise
     from catalyst_training.extensions import db
     from catalyst_training.lti.sandbox import register_sandbox
 
@@ -85,8 +85,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     # Bind first (port 0: the kernel picks a free one, no race), then register with that port.
     server = make_server("127.0.0.1", 0, app, threaded=True)
     port = server.server_port
+    # The same start-up as `catalyst-training demo`: migrations, tool key, programme sync.
+    initialise(app)
     with app.app_context():
-        flask_migrate.upgrade()
         register_sandbox(f"http://127.0.0.1:{port}")
     thread = threading.Thread(target=server.serve_forever, name="demo-server", daemon=True)
     thread.start()

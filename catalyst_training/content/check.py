@@ -1,0 +1,124 @@
+"""`content check`: every problem of the programme as `file:line: message`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .markdown import split_internal
+from .parse import ParsedModule, parse_module
+from .rules import check_parsed
+from .source import Problem
+
+
+@dataclass
+class Report:
+    """Result of checking a programme folder."""
+
+    modules: list[ParsedModule] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+    def invalid_folders(self) -> set[str]:
+        """Folder names of the modules with at least one problem."""
+        return {p.file.split("/", 1)[0] for p in self.problems}
+
+
+def module_folders(root: Path) -> list[Path]:
+    """The folders of a programme root that hold (or should hold) a module."""
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and p.name[0] not in "._")
+
+
+def _slug(parsed: ParsedModule) -> str | None:
+    doc = parsed.module
+    slug = doc.data.get("slug") if doc is not None and isinstance(doc.data, dict) else None
+    return slug if isinstance(slug, str) else None
+
+
+def _prerequisites(parsed: ParsedModule) -> list[str]:
+    if parsed.module is None or not parsed.valid.get("module"):
+        return []
+    return list(parsed.module.data.get("prerequisites") or [])
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """Each prerequisite cycle once, starting from its smallest slug."""
+    found: dict[tuple[str, ...], list[str]] = {}
+
+    def visit(slug: str, trail: list[str]) -> None:
+        for nxt in graph.get(slug, []):
+            if nxt in trail:
+                cycle = trail[trail.index(nxt) :]
+                start = cycle.index(min(cycle))
+                cycle = cycle[start:] + cycle[:start]
+                found.setdefault(tuple(cycle), [*cycle, cycle[0]])
+            elif nxt in graph:
+                visit(nxt, [*trail, nxt])
+
+    for slug in sorted(graph):
+        visit(slug, [slug])
+    return [found[key] for key in sorted(found)]
+
+
+def check_programme_modules(modules: list[ParsedModule]) -> list[Problem]:
+    """Cross-module checks: unique slugs, module: links, prerequisites and their cycles."""
+    problems: list[Problem] = []
+    by_slug: dict[str, ParsedModule] = {}
+    for parsed in modules:
+        slug = _slug(parsed)
+        if slug is None or parsed.module is None:
+            continue
+        if slug in by_slug:
+            message = (
+                f'duplicate module slug "{slug}" (also in {by_slug[slug].file("module.yaml")})'
+            )
+            problems.append(
+                Problem(parsed.file("module.yaml"), parsed.module.line(("slug",)), message)
+            )
+        by_slug.setdefault(slug, parsed)
+    for parsed in modules:
+        for link in parsed.links:
+            internal = split_internal(link.href)
+            if internal and internal[0] == "module" and internal[1] not in by_slug:
+                message = f'broken link "{link.href}": no module "{internal[1]}"'
+                problems.append(Problem(link.file, link.line, message))
+    graph = {slug: _prerequisites(parsed) for slug, parsed in by_slug.items()}
+    for slug, parsed in by_slug.items():
+        assert parsed.module is not None
+        for i, prerequisite in enumerate(graph[slug]):
+            if prerequisite not in by_slug:
+                line = parsed.module.line(("prerequisites", i))
+                problems.append(
+                    Problem(
+                        parsed.file("module.yaml"), line, f'unknown prerequisite "{prerequisite}"'
+                    )
+                )
+    for cycle in _cycles(graph):
+        first = by_slug[cycle[0]]
+        assert first.module is not None
+        line = first.module.line(("prerequisites", graph[cycle[0]].index(cycle[1])))
+        message = "prerequisite cycle: " + " -> ".join(cycle)
+        problems.append(Problem(first.file("module.yaml"), line, message))
+    return problems
+
+
+def check_programme(root: str | Path) -> Report:
+    """Parse and check every module under root; problems sorted by file and line."""
+    root = Path(root)
+    report = Report()
+    if not root.is_dir():
+        report.problems.append(Problem(str(root), 1, "not a directory"))
+        return report
+    for folder in module_folders(root):
+        parsed = parse_module(folder)
+        report.modules.append(parsed)
+        report.problems.extend(check_parsed(parsed))
+    report.problems.extend(check_programme_modules(report.modules))
+    report.problems = sorted(set(report.problems), key=lambda p: (p.file, p.line, p.message))
+    return report

@@ -1,0 +1,59 @@
+"""`catalyst-training content check|sync`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+content_cli = AppGroup("content", help="Check the programme's modules and load them.")
+
+PATH_OPTION = click.option(
+    "--path",
+    "path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the modules (default: CONTENT_PATH, i.e. ./modules).",
+)
+
+
+def _root(path: Path | None) -> Path:
+    return path if path is not None else Path(current_app.config["CONTENT_PATH"])
+
+
+@content_cli.command("check")
+@PATH_OPTION
+def check_command(path: Path | None) -> None:
+    """Validate every module; print each problem as file:line: message."""
+    from .check import check_programme
+
+    report = check_programme(_root(path))
+    for problem in report.problems:
+        click.echo(str(problem))
+    if report.problems:
+        count = len(report.problems)
+        click.echo(f"{count} problem{'s' if count > 1 else ''} found", err=True)
+        raise click.exceptions.Exit(1)
+    click.echo(f"{len(report.modules)} modules OK")
+
+
+@content_cli.command("sync")
+@PATH_OPTION
+def sync_command(path: Path | None) -> None:
+    """Load the modules into the database: a new version per changed module."""
+    from ..extensions import db
+    from .services import sync_modules
+
+    report = sync_modules(_root(path))
+    db.session.commit()
+    for problem in report.problems:
+        click.echo(str(problem))
+    for label, slugs in (("new", report.created), ("reactivated", report.reactivated),
+                         ("retired", report.retired)):  # fmt: skip
+        for slug in slugs:
+            click.echo(f"{label}: {slug}")
+    click.echo(report.summary())
+    if report.problems:
+        raise click.exceptions.Exit(1)

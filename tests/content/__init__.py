@@ -1,0 +1,1 @@
+"""Tests of the content domain: loader, checks, Markdown, sync."""
