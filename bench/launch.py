@@ -92,7 +92,7 @@ def build_ours(tmp: Path) -> tuple[flask.Flask, Callable[[TestPlatform], None]]:
         }
     )
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         db.session.remove()
     logging.getLogger().setLevel(logging.WARNING)
 

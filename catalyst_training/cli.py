@@ -26,7 +26,7 @@ def initialise(app: Flask) -> None:
     from .lti import keys
 
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         keys.ensure_key()
         db.session.commit()
         sync = app.extensions.get("catalyst_content_sync")

@@ -65,7 +65,7 @@ def migrated_template(tmp_path_factory) -> Path | None:
     with app.app_context():
         if TEST_DB:
             _reset_postgres()
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
     return None if TEST_DB else instance / "catalyst.sqlite3"
 

@@ -24,7 +24,7 @@ def test_upgrade_from_empty_sqlite(tmp_path):
     app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x",
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})  # fmt: skip
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         tables = set(inspect(db.engine).get_table_names())
         assert {"platforms", "deployments", "tool_keys", "users", "contexts", "resource_links",
                 "memberships", "lti_used_nonces", "alembic_version"} <= tables  # fmt: skip
@@ -46,11 +46,11 @@ def test_upgrade_from_empty_postgres(tmp_path):
         url = PG.rsplit("/", 1)[0] + "/" + name
         app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "DATABASE_URL": url})
         with app.app_context():
-            upgrade()
+            upgrade(revision="heads")
             assert "memberships" in inspect(db.engine).get_table_names()
             _assert_head_matches_models()
             downgrade(revision="base")
-            upgrade()
+            upgrade(revision="heads")
             db.engine.dispose()
     finally:
         with admin.connect() as conn:
