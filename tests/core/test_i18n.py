@@ -1,6 +1,6 @@
 """Catalogues: every user-visible string has an English translation, compiled and current."""
 
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
@@ -14,7 +14,7 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None
 
 
 def _source_ids() -> set[str]:
-    method_map, options_map = parse_mapping_cfg((ROOT / "babel.cfg").read_text())
+    method_map, options_map = parse_mapping_cfg(StringIO((ROOT / "babel.cfg").read_text()))
     ids = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS
