@@ -44,6 +44,8 @@ def resolver(slug: str):
     def resolve(kind: str, target: str, anchor: str | None) -> str:
         if kind == "lesson":
             url = url_for("learning.lesson", slug=slug, lesson_id=target)
+        elif kind == "asset":
+            return url_for("learning.asset", slug=slug, filename=target)
         else:
             url = url_for("learning.module", slug=target)
         return f"{url}#{anchor}" if anchor else url

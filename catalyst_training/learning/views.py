@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth import roles
 from ..auth.models import ResourceLink
 from ..auth.services import get_acting, role_required
+from ..content.loader import find_module
 from ..content.services import current_versions
 from ..core.models import utcnow
 from ..extensions import db
@@ -114,6 +123,16 @@ def lesson(slug: str, lesson_id: str):
         next=mod.lessons[index + 1] if index + 1 < len(mod.lessons) else None,
         position=index + 1,
     )  # fmt: skip
+
+
+@bp.get("/m/<slug>/assets/<path:filename>")
+@role_required(*ANY_ROLE)
+def asset(slug: str, filename: str):
+    """An image or file shipped in a module's folder (never outside it)."""
+    found = find_module(current_app.config["CONTENT_PATH"], slug)
+    if found is None or found.path is None:
+        abort(404)
+    return send_from_directory(found.path, filename, max_age=3600)
 
 
 from . import assignment_views, quiz_views  # noqa: E402,F401  (routes on the same blueprint)

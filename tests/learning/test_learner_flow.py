@@ -213,3 +213,13 @@ def test_my_progress_page(learner):
     page = get(learner, "/learn/progress")
     assert page.status_code == 200
     assert "<caption>" in page.text and "Module d" in page.text
+
+
+def test_module_images_are_served_from_the_module_folder(learner):
+    module = module_obj()
+    page = get(learner, f"/learn/m/{SLUG}/lessons/{module.lessons[0].id}")
+    assert f'src="/learn/m/{SLUG}/assets/images/carte.png"' in page.text
+    image = get(learner, f"/learn/m/{SLUG}/assets/images/carte.png")
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    assert get(learner, f"/learn/m/{SLUG}/assets/../module.yaml").status_code == 404
+    assert get(learner, f"/learn/m/{SLUG}/assets/%2e%2e/module.yaml").status_code == 404
