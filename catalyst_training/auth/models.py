@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,7 +47,8 @@ class User(UserMixin, TimestampMixin, db.Model):
             return full
         if self.email:
             return self.email
-        return f"#{self.id}" if self.sub is None else f"Apprenant·e {self.sub[:8]}"
+        # Platforms such as Open edX share no name: show a short, stable pseudonym instead.
+        return _("Participant %(ref)s", ref=(self.sub or str(self.id))[:8])
 
 
 class Context(TimestampMixin, db.Model):
