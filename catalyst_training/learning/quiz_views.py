@@ -85,7 +85,8 @@ def attempt(attempt_id: int):
                 services.submit_attempt(attempt, mod.quiz, request.form, now)
                 progress.evaluate(attempt.user_id, mod, now)
                 db.session.commit()
-                return redirect(url_for("learning.review", attempt_id=attempt.id), code=303)
+                # attempt_id, not attempt.id: the commit expired the object (one SELECT less).
+                return redirect(url_for("learning.review", attempt_id=attempt_id), code=303)
             services.save_answers(attempt, mod.quiz, request.form, now)
         except InvalidAnswer:
             db.session.rollback()
@@ -95,7 +96,7 @@ def attempt(attempt_id: int):
             abort(409, _reasons().get(exc.code, exc.code))
         db.session.commit()
         flash(_("Vos réponses sont enregistrées. Vous pouvez revenir plus tard."), "success")
-        return redirect(url_for("learning.attempt", attempt_id=attempt.id), code=303)
+        return redirect(url_for("learning.attempt", attempt_id=attempt_id), code=303)
     return render_template(
         "learning/attempt.html", module=mod, quiz=mod.quiz, attempt=attempt, form=form,
         questions=_questions(mod, attempt), md=lambda text: markdown(mod.slug, text),

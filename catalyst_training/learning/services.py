@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
@@ -155,25 +156,31 @@ def submit_attempt(attempt: QuizAttempt, quiz, form: MultiDict, now: datetime) -
     answers = parse_answers(quiz, form)
     points, maximum, results = score_answers(quiz.questions, answers)
     pct = percent(points, maximum)
+    values = {
+        "state": SUBMITTED,
+        "answers": answers,
+        "results": results,
+        "points": points,
+        "max_points": maximum,
+        "percent": pct,
+        "passed": pct >= quiz.pass_mark,
+        "submitted_at": now,
+        "saved_at": now,
+    }
     # The state guard makes the transition happen once even when two submits race.
     changed = db.session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.state == IN_PROGRESS)
-        .values(
-            state=SUBMITTED,
-            answers=answers,
-            results=results,
-            points=points,
-            max_points=maximum,
-            percent=pct,
-            passed=pct >= quiz.pass_mark,
-            submitted_at=now,
-            saved_at=now,
-        )
+        .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.refresh(attempt)
-    return bool(changed)
+    if not changed:
+        db.session.refresh(attempt)  # the other request's submission is the one
+        return False
+    # The row now holds exactly these values: no SELECT to read them back.
+    for key, value in values.items():
+        set_committed_value(attempt, key, value)
+    return True
 
 
 def regrade_attempt(attempt: QuizAttempt, quiz) -> None:
