@@ -118,7 +118,28 @@ def test_mentor_page_lists_learners_of_the_context(platform):
     mentor = TestPlatform.session()
     platform.launch(mentor, "mentor", user_id="mentor-a")
     page = mentor.get(platform.tool_base_url + "/mentor/", timeout=5)
+    assert "Léa Martin" not in page.text  # mentors see the learners of their cohorts only
+    _cohort_with("learner-a", "mentor-a")
+    page = mentor.get(platform.tool_base_url + "/mentor/", timeout=5)
     assert "Léa Martin" in page.text
     # A learner cannot open the mentor page.
     assert learner.get(platform.tool_base_url + "/mentor/").status_code == 403
     assert learner.get(platform.tool_base_url + "/console/").status_code == 403
+
+
+def _cohort_with(learner_sub: str, mentor_sub: str) -> None:
+    """Put a learner and a mentor in one cohort of the launched course run (mentoring domain)."""
+    from catalyst_training.auth.models import Context, User
+    from catalyst_training.core.models import utcnow
+    from catalyst_training.extensions import db
+    from catalyst_training.mentoring import placement, territories
+
+    context = db.session.scalars(db.select(Context)).one()
+    cohort = territories.create_cohort(
+        "Lyon", "lyon", territories.create_territory("Lyon", "69123"), context.id
+    )
+    users = {u.sub: u for u in db.session.scalars(db.select(User))}
+    territories.add_mentor(cohort, users[mentor_sub])
+    placement.place_from_launch(users[learner_sub].id, context.id, "learner",
+                                {"cohort": "lyon"}, utcnow())  # fmt: skip
+    db.session.commit()

@@ -1,0 +1,189 @@
+"""Roster sync over LTI NRPS: pull every page of a context's members into users and memberships."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import jwt
+from sqlalchemy import select
+
+from ..auth import roles as app_roles
+from ..auth.models import Context, Membership, User
+from ..extensions import db
+from ..mentoring.placement import place_from_launch
+from . import keys
+from .http import http_session
+from .models import Platform
+from .roles import map_roles
+
+NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+MEDIA_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
+# rel="next" or rel=next, in any position of a Link header with several links.
+_NEXT = re.compile(r'<([^>]+)>\s*;[^,]*?\brel\s*=\s*"?next"?', re.IGNORECASE)
+TIMEOUT = 20
+MAX_PAGES = 1000
+
+
+class RosterError(RuntimeError):
+    """The platform refused or answered something unusable."""
+
+
+@dataclass
+class RosterReport:
+    """What a sync changed."""
+
+    members: int = 0
+    created: int = 0
+    updated: int = 0
+    deactivated: int = 0
+    pages: int = 0
+
+
+def next_link(header: str | None) -> str | None:
+    """The rel=next URL of a Link header, exactly as sent (never lowercased), or None."""
+    match = _NEXT.search(header or "")
+    return match.group(1).strip() if match else None
+
+
+def access_token(platform: Platform, scopes: list[str]) -> str:
+    """client_credentials grant with a JWT assertion signed by the tool's key."""
+    key = keys.signing_key() or keys.ensure_key()
+    now = int(time.time())
+    assertion = jwt.encode(
+        {
+            "iss": platform.client_id,
+            "sub": platform.client_id,
+            "aud": platform.audience or platform.auth_token_url,
+            "iat": now,
+            "exp": now + 300,
+            "jti": uuid.uuid4().hex,
+        },
+        key.private_pem,
+        algorithm="RS256",
+        headers={"kid": key.kid},
+    )
+    resp = http_session().post(
+        platform.auth_token_url or "",
+        data={
+            "grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": assertion,
+            "scope": " ".join(scopes),
+        },
+        timeout=TIMEOUT,
+    )
+    if resp.status_code != 200 or "access_token" not in resp.json():
+        raise RosterError(f"token endpoint answered {resp.status_code}: {resp.text[:200]}")
+    return resp.json()["access_token"]
+
+
+def fetch_pages(url: str, token: str) -> Iterator[list[dict[str, Any]]]:
+    """Every page of members, following Link rel=next."""
+    seen: set[str] = set()
+    while url and len(seen) < MAX_PAGES:
+        seen.add(url)
+        resp = http_session().get(
+            url,
+            headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE},
+            timeout=TIMEOUT,
+        )
+        if resp.status_code != 200:
+            raise RosterError(f"memberships answered {resp.status_code}: {resp.text[:200]}")
+        yield list(resp.json().get("members") or [])
+        following = next_link(resp.headers.get("Link"))
+        url = following if following and following not in seen else ""
+
+
+def _custom(member: dict[str, Any]) -> dict[str, Any]:
+    for message in member.get("message") or []:
+        if isinstance(message, dict) and isinstance(message.get(CUSTOM), dict):
+            return message[CUSTOM]
+    return {}
+
+
+def apply_members(
+    platform: Platform, context: Context, members: list[dict[str, Any]], now: datetime
+) -> RosterReport:
+    """Create or update users and memberships; absent or inactive members become inactive."""
+    report = RosterReport(members=len(members))
+    users = {
+        u.sub: u
+        for u in db.session.scalars(
+            select(User).where(User.platform_id == platform.id, User.sub.is_not(None))
+        )
+    }
+    existing = {
+        m.user_id: m
+        for m in db.session.scalars(select(Membership).filter_by(context_id=context.id))
+    }
+    active_ids: set[int] = set()
+    for member in members:
+        sub = str(member.get("user_id") or "")
+        role = map_roles(
+            [r for r in member.get("roles") or [] if isinstance(r, str)], platform.role_map
+        )
+        if not sub or role is None:
+            continue
+        user = users.get(sub)
+        if user is None:
+            user = users[sub] = User(platform_id=platform.id, sub=sub)
+            db.session.add(user)
+        for name in ("name", "given_name", "family_name", "email"):
+            if member.get(name):
+                setattr(user, name, member[name])
+        db.session.flush()
+        active = (member.get("status") or "Active") == "Active"
+        ms = existing.get(user.id)
+        if ms is None:
+            ms = existing[user.id] = Membership(
+                user_id=user.id,
+                context_id=context.id,
+                role=role,
+                lti_roles=list(member.get("roles") or []),
+            )
+            db.session.add(ms)
+            report.created += 1
+        else:
+            report.updated += 1
+        ms.active = active
+        if active:
+            active_ids.add(user.id)
+            if role == app_roles.LEARNER and _custom(member):
+                db.session.flush()
+                place_from_launch(user.id, context.id, role, _custom(member), now)
+    for user_id, ms in existing.items():
+        if user_id not in active_ids and ms.active:
+            ms.active = False
+            report.deactivated += 1
+        elif user_id not in active_ids:
+            ms.active = False
+    db.session.flush()
+    return report
+
+
+def sync_roster(
+    context: Context,
+    now: datetime,
+    fetch: Callable[[str, str], Iterator[list[dict[str, Any]]]] = fetch_pages,
+) -> RosterReport:
+    """Pull the context's members over NRPS (all pages) and apply them (flush only)."""
+    if not context.memberships_url:
+        raise RosterError("no NRPS memberships URL: launch from this course first")
+    platform = db.session.get(Platform, context.platform_id)
+    assert platform is not None
+    token = access_token(platform, [NRPS_SCOPE])
+    members: list[dict[str, Any]] = []
+    pages = 0
+    for page in fetch(context.memberships_url, token):
+        members.extend(page)
+        pages += 1
+    report = apply_members(platform, context, members, now)
+    report.pages = pages
+    return report

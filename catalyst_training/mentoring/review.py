@@ -1,0 +1,141 @@
+"""Reviewing a submission: rubric, comments, autosaved draft, then a decision (audited)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..learning import assignments, progress
+from ..learning.models import SUBMITTED, Submission
+from . import audit, leases
+from .models import CommentSnippet, Review
+from .territories import MentoringError
+
+DECISIONS = ("approve", "return", "comment")
+
+
+@dataclass
+class Draft:
+    """What the review form sends."""
+
+    levels: dict[str, str]
+    comment: str = ""
+    private_note: str = ""
+    reason: str = ""
+    new_due_on: date | None = None
+
+
+def review_of(submission_id: int) -> Review | None:
+    """The review of a version, or None."""
+    return db.session.scalar(select(Review).filter_by(submission_id=submission_id))
+
+
+def rubric_points(assignment, levels: dict[str, str]) -> tuple[float | None, float]:
+    """(points, max points) of chosen levels; points None until every criterion is scored."""
+    total, complete = 0.0, True
+    for criterion in assignment.rubric:
+        level = next((lv for lv in criterion.levels if lv.id == levels.get(criterion.id)), None)
+        if level is None:
+            complete = False
+        else:
+            total += level.points
+    return (total if complete else None), float(assignment.max_points)
+
+
+def save_draft(sub: Submission, assignment, mentor_id: int, draft: Draft, now: datetime) -> Review:
+    """Keep the mentor's work in progress (needs the lease; flush only)."""
+    if not leases.holds(sub.id, mentor_id, now):
+        raise MentoringError("lease_lost")
+    review = review_of(sub.id)
+    if review is None:
+        review = Review(submission_id=sub.id)
+        db.session.add(review)
+    if review.decided_at is not None:
+        raise MentoringError("already_decided")
+    valid = {c.id: {lv.id for lv in c.levels} for c in assignment.rubric}
+    review.levels = {k: v for k, v in draft.levels.items() if v in valid.get(k, ())}
+    review.points, review.max_points = rubric_points(assignment, review.levels)
+    review.comment, review.private_note = draft.comment[:20_000], draft.private_note[:20_000]
+    review.reason, review.new_due_on = draft.reason[:20_000], draft.new_due_on
+    review.mentor_id, review.saved_at = mentor_id, now
+    db.session.flush()
+    return review
+
+
+def decide(
+    sub: Submission, module, mentor_id: int, decision: str, draft: Draft, now: datetime
+) -> Review:
+    """Approve, return for revision or comment; then recompute progress (ScoreEvent follows)."""
+    if decision not in DECISIONS:
+        raise MentoringError("bad_decision")
+    if sub.state != SUBMITTED:
+        raise MentoringError("not_submitted")
+    review = save_draft(sub, module.assignment, mentor_id, draft, now)
+    percent = None
+    if review.max_points and review.points is not None:
+        percent = round(100 * review.points / review.max_points, 2)
+    if decision == "approve" and module.assignment.rubric and review.points is None:
+        raise MentoringError("rubric_incomplete")
+    if decision == "comment":
+        sub.feedback = review.comment or None
+    else:
+        due = (
+            datetime.combine(draft.new_due_on, time(23, 59), tzinfo=UTC)
+            if draft.new_due_on
+            else None
+        )
+        try:
+            assignments.decide(
+                sub,
+                decision,
+                mentor_id,
+                now,
+                feedback=review.comment or None,
+                reason=draft.reason,
+                score_percent=percent,
+                due_at=due,
+            )
+        except assignments.AssignmentError as exc:
+            raise MentoringError(exc.code) from exc
+        review.decision, review.decided_at = decision, now
+        progress.evaluate(sub.user_id, module, now)
+        leases.release(sub.id, mentor_id)
+    audit.record(
+        mentor_id,
+        f"grade.{decision}",
+        f"submission:{sub.id}",
+        now,
+        details={
+            "levels": review.levels,
+            "points": review.points,
+            "max_points": review.max_points,
+            "score_percent": percent,
+            "module": sub.module_slug,
+            "learner": sub.user_id,
+        },
+        reason=draft.reason or None,
+    )
+    return review
+
+
+def snippets(mentor_id: int) -> list[CommentSnippet]:
+    """A mentor's saved comments."""
+    return list(
+        db.session.scalars(
+            select(CommentSnippet).filter_by(mentor_id=mentor_id).order_by(CommentSnippet.id)
+        )
+    )
+
+
+def add_snippet(mentor_id: int, text: str) -> CommentSnippet:
+    """Save a reusable comment (flush only)."""
+    text = (text or "").strip()
+    if not text:
+        raise MentoringError("empty_snippet")
+    snippet = CommentSnippet(mentor_id=mentor_id, text=text[:5_000])
+    db.session.add(snippet)
+    db.session.flush()
+    return snippet

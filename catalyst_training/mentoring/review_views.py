@@ -1,0 +1,202 @@
+"""Grading queue and review pages: leases with a heartbeat, rubric, autosaved draft, decision."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..auth import roles
+from ..auth.services import role_required
+from ..core.models import utcnow
+from ..extensions import db
+from ..learning.models import Submission
+from ..learning.modules import module_for_version
+from . import access, leases, queue, review
+from .dashboard import programme_modules
+from .territories import MentoringError
+from .views import STAFF, bp, viewer
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "lease_lost": _(
+            "Un autre mentor évalue ce travail : vos modifications n'ont pas été enregistrées."
+        ),
+        "already_decided": _("Ce travail a déjà été évalué."),
+        "not_submitted": _("Ce travail n'attend plus d'évaluation."),
+        "reason_required": _("Indiquez ce qui est à reprendre."),
+        "rubric_incomplete": _("Choisissez un niveau pour chaque critère avant de valider."),
+        "bad_decision": _("Décision inconnue."),
+        "empty_snippet": _("Le commentaire est vide."),
+    }
+
+
+def _filters() -> queue.QueueFilters:
+    args = request.values
+    cohort = args.get("cohort", "")
+    return queue.QueueFilters(
+        module=args.get("module") or None,
+        cohort_id=int(cohort) if cohort.isdigit() else None,
+        state=args.get("state") if args.get("state") in queue.STATES else None,
+        learner=args.get("learner") or None,
+    )
+
+
+def _submission_or_404(submission_id: int) -> Submission:
+    sub = db.session.get(Submission, submission_id)
+    if sub is None:
+        abort(404)
+    access.require_learner(viewer(), sub.user_id)
+    return sub
+
+
+@bp.get("/queue")
+@role_required(*STAFF)
+def grading_queue():
+    """Next to grade in my cohorts, oldest first."""
+    who = viewer()
+    filters = _filters()
+    return render_template(
+        "mentoring/queue.html",
+        items=queue.queue(who, filters, utcnow()),
+        filters=filters,
+        cohorts=access.cohorts(who),
+        modules=programme_modules(),
+        me=who.user_id,
+    )
+
+
+@bp.post("/queue/next")
+@role_required(*STAFF)
+def take_next():
+    """Open the oldest submission nobody else is grading."""
+    item = queue.next_free(viewer(), _filters(), utcnow())
+    if item is None:
+        flash(_("Aucun travail à évaluer pour ces filtres."), "info")
+        return redirect(url_for("mentoring.grading_queue"))
+    return redirect(url_for("mentoring.review_page", submission_id=item.submission_id))
+
+
+def _draft() -> review.Draft:
+    form = request.form
+    due = None
+    if form.get("new_due_on"):
+        try:
+            due = date.fromisoformat(form["new_due_on"])
+        except ValueError:
+            due = None
+    levels = {k[6:]: v for k, v in form.items() if k.startswith("level-")}
+    return review.Draft(
+        levels=levels,
+        comment=form.get("comment", ""),
+        private_note=form.get("private_note", ""),
+        reason=form.get("reason", ""),
+        new_due_on=due,
+    )
+
+
+@bp.route("/submissions/<int:submission_id>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def review_page(submission_id: int):
+    """Review a version: takes the lease on open; saves the draft or decides on POST."""
+    who = viewer()
+    sub = _submission_or_404(submission_id)
+    module = module_for_version(sub.module_version_id)
+    if module is None or module.assignment is None:
+        abort(404)
+    now = utcnow()
+    error = None
+    if request.method == "POST":
+        action = request.form.get("action", "save")
+        try:
+            if action == "save":
+                review.save_draft(sub, module.assignment, who.user_id, _draft(), now)
+                flash(_("Brouillon enregistré."), "success")
+            else:
+                review.decide(sub, module, who.user_id, action, _draft(), now)
+                flash(_("Décision enregistrée : l'apprenant la voit sur sa page."), "success")
+            db.session.commit()
+            return redirect(url_for("mentoring.review_page", submission_id=sub.id))
+        except MentoringError as exc:
+            db.session.rollback()
+            error = _messages().get(exc.code, exc.code)
+            sub = _submission_or_404(submission_id)
+    holding = sub.state == "submitted" and leases.claim(sub.id, who.user_id, now)
+    db.session.commit()
+    lease = leases.current(sub.id, now)
+    return render_template(
+        "mentoring/review.html",
+        sub=sub,
+        module=module,
+        review=review.review_of(sub.id),
+        history=_history(sub),
+        holding=holding,
+        lease=lease,
+        error=error,
+        snippets=review.snippets(who.user_id),
+        is_coordinator=who.role == roles.COORDINATOR,
+        draft=_draft() if error else None,
+    ), (409 if error else 200)
+
+
+def _history(sub: Submission) -> list[Submission]:
+    from ..learning.assignments import history
+
+    return [s for s in history(sub.user_id, sub.module_slug) if s.id != sub.id]
+
+
+@bp.post("/submissions/<int:submission_id>/lease")
+@role_required(*STAFF)
+def heartbeat(submission_id: int):
+    """Renew the lease while the page is open; also autosaves the draft when sent."""
+    who = viewer()
+    sub = _submission_or_404(submission_id)
+    now = utcnow()
+    kept = leases.renew(sub.id, who.user_id, now)
+    saved = False
+    if kept and request.form.get("autosave") == "1":
+        module = module_for_version(sub.module_version_id)
+        try:
+            review.save_draft(sub, module.assignment, who.user_id, _draft(), now)
+            saved = True
+        except MentoringError:
+            saved = False
+    db.session.commit()
+    message = (
+        _("Brouillon enregistré automatiquement.")
+        if saved
+        else _("Vous évaluez ce travail.")
+        if kept
+        else _("Vous n'avez plus la main sur ce travail : un autre mentor l'évalue.")
+    )
+    return jsonify({"lease": kept, "saved": saved, "message": message}), (200 if kept else 409)
+
+
+@bp.post("/submissions/<int:submission_id>/lease/break")
+@role_required(roles.COORDINATOR)
+def break_lease(submission_id: int):
+    """A coordinator frees a lease (audited)."""
+    who = viewer()
+    sub = _submission_or_404(submission_id)
+    leases.break_lease(sub.id, who.user_id, request.form.get("reason", ""), utcnow())
+    db.session.commit()
+    flash(_("Le verrou a été levé."), "success")
+    return redirect(url_for("mentoring.review_page", submission_id=sub.id))
+
+
+@bp.post("/snippets")
+@role_required(*STAFF)
+def add_snippet():
+    """Save a reusable comment."""
+    try:
+        review.add_snippet(viewer().user_id, request.form.get("text", ""))
+        db.session.commit()
+        flash(_("Commentaire enregistré."), "success")
+    except MentoringError as exc:
+        flash(_messages().get(exc.code, exc.code), "error")
+    back = request.form.get("next", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("mentoring.grading_queue")
+    return redirect(back)
