@@ -92,6 +92,13 @@ def populate(n: int, seed: int = 7) -> int:
         ],
     )
     ids = [first + i + 1 for i in range(n)]
+    if db.engine.dialect.name == "postgresql":
+        # Explicit ids bypass the sequence: move it past them so later inserts do not collide.
+        db.session.execute(
+            text(
+                "SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users))"
+            )
+        )
     db.session.execute(
         insert(Membership),
         [{"user_id": u, "context_id": ctx.id, "role": "learner", "lti_roles": []} for u in ids],

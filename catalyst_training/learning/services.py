@@ -65,7 +65,9 @@ def quiz_state(quiz, attempts: list[QuizAttempt], now: datetime) -> dict[str, An
     """What the learner may do now: resume, start (or why not), attempts left, grade."""
     done = [a for a in attempts if a.state == SUBMITTED]
     current = next((a for a in attempts if a.state == IN_PROGRESS), None)
-    left = None if quiz.max_attempts == 0 else max(0, quiz.max_attempts - len(done))
+    # 0 and null both mean unlimited attempts.
+    limit = quiz.max_attempts or 0
+    left = None if limit == 0 else max(0, limit - len(done))
     wait_until = None
     if done and quiz.cooldown_minutes:
         wait_until = done[-1].submitted_at + timedelta(minutes=quiz.cooldown_minutes)
