@@ -30,6 +30,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"])
     if app.config["LOG_LEVEL"] != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
+    from .core import logging as core_logging
+
+    core_logging.init_app(app)
 
     _init_extensions(app)
     from .core import errors, security, templating
@@ -38,6 +41,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
     _register_blueprints(app)
+    from .core import limiter, outage
+
+    limiter.init_app(app)
+    outage.init_app(app)
+    from .lti.outbox import init_app as init_outbox
+
+    init_outbox(app)
     from .cli import register
 
     register(app)
@@ -59,6 +69,11 @@ def _finish_config(app: Flask, instance_path: Path) -> None:
     if url.startswith("sqlite"):
         # Several threads/processes share the file: wait for the writer instead of failing.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    else:
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **cfg.pool_options(app.config),
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+        }
     if not app.config.get("CONTENT_PATH"):
         app.config["CONTENT_PATH"] = str(cfg.PROJECT_ROOT / "modules")
     app.config.setdefault("LOOPBACK_SECURE_COOKIES", bool(app.config.get("DEMO")))
@@ -92,6 +107,8 @@ def _init_extensions(app: Flask) -> None:
                 cur = dbapi_conn.cursor()
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.execute("PRAGMA journal_mode=WAL")
+                # WAL + NORMAL never corrupts; it may lose the last commits on a power cut only.
+                cur.execute("PRAGMA synchronous=NORMAL")
                 cur.execute("PRAGMA busy_timeout=30000")
                 cur.close()
 

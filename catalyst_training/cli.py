@@ -38,6 +38,9 @@ def initialise(app: Flask) -> None:
 def _serve(app: Flask, host: str, port: int) -> None:
     from waitress import serve as waitress_serve
 
+    from .lti.worker import start_in_process
+
+    start_in_process(app)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
     click.echo(f"catalyst-training ready: http://{shown}:{port}/")
     if app.config.get("DEMO"):
@@ -75,7 +78,13 @@ def register(app: Flask) -> None:
     """Attach every domain's commands to the app's CLI."""
     from .content import init_app as init_content
     from .lti.cli import keys_cli, platform_cli
+    from .lti.outbox_cli import scores_cli, worker_command
 
     init_content(app)
     app.cli.add_command(platform_cli)
     app.cli.add_command(keys_cli)
+    app.cli.add_command(scores_cli)
+    app.cli.add_command(worker_command)
+    from .lti.roster_cli import roster_cli
+
+    app.cli.add_command(roster_cli)

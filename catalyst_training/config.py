@@ -22,6 +22,21 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
     "JWKS_REFETCH_INTERVAL": (30, "int", "Minimum seconds between re-fetches on unknown kid."),
     "CLOCK_SKEW_SECONDS": (60, "int", "Leeway for exp/iat checks of id_tokens."),
     "LOG_LEVEL": ("INFO", "str", "Logging level."),
+    "LOG_FORMAT": ("text", "str", "Log lines: text (development) or json (production)."),
+    "UPLOAD_PATH": (None, "path", "Shared folder for attachments (default: instance/uploads)."),
+    "DB_POOL_SIZE": (5, "int", "PostgreSQL connections kept open per process."),
+    "DB_MAX_OVERFLOW": (5, "int", "Extra PostgreSQL connections per process under bursts."),
+    "DB_POOL_TIMEOUT": (10, "int", "Seconds to wait for a pooled connection before failing."),
+    "DB_POOL_RECYCLE": (1800, "int", "Seconds after which a pooled connection is replaced."),
+    "LOGIN_RATE_LIMIT": ("60/minute", "str", "Per-IP limit on /lti/login, /lti/launch, logins."),
+    "RATELIMIT_ENABLED": (True, "bool", "Enable rate limiting (Redis storage when configured)."),
+    "WORKER_IN_PROCESS": (None, "bool", "Run the grade delivery worker inside `serve`."),
+    "STALLED_DAYS": (14, "int", "Days without activity after which a learner is flagged stalled."),
+    "AUTO_APPROVE_REGISTRATIONS": (
+        False,
+        "bool",
+        "Activate dynamically registered platforms at once (default: a coordinator approves).",
+    ),
 }
 
 
@@ -62,6 +77,17 @@ def env_overrides(environ: os._Environ[str] | dict[str, str] | None = None) -> d
         if raw not in (None, ""):
             found[name] = _coerce(kind, raw)
     return found
+
+
+def pool_options(config: dict) -> dict[str, object]:
+    """SQLAlchemy engine options for a server database (PostgreSQL): a sized, checked pool."""
+    return {
+        "pool_size": int(config.get("DB_POOL_SIZE") or 5),
+        "max_overflow": int(config.get("DB_MAX_OVERFLOW") or 0),
+        "pool_timeout": int(config.get("DB_POOL_TIMEOUT") or 10),
+        "pool_recycle": int(config.get("DB_POOL_RECYCLE") or 1800),
+        "pool_pre_ping": True,
+    }
 
 
 def instance_path_from_env() -> Path:

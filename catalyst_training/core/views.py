@@ -1,6 +1,9 @@
-"""Health check, language choice and the accessibility statement."""
+"""Health and readiness checks, language choice and the accessibility statement."""
 
 from __future__ import annotations
+
+from functools import cache as memoize
+from pathlib import Path
 
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from sqlalchemy import text
@@ -10,22 +13,67 @@ from ..extensions import cache, db
 bp = Blueprint("core", __name__)
 
 
-@bp.get("/healthz")
-def healthz():
-    """Report database and cache health as JSON (503 when one is down)."""
+def _service_checks() -> dict[str, str]:
     checks: dict[str, str] = {}
     try:
         db.session.execute(text("SELECT 1"))
         checks["database"] = "ok"
     except Exception as exc:
+        db.session.rollback()
         checks["database"] = f"error: {type(exc).__name__}"
     try:
         cache.set("healthz", "1", timeout=5)
         checks["cache"] = "ok" if cache.get("healthz") == "1" else "error: no read-back"
     except Exception as exc:
         checks["cache"] = f"error: {type(exc).__name__}"
+    return checks
+
+
+def _report(checks: dict[str, str]):
     ok = all(v == "ok" for v in checks.values())
     return jsonify({"status": "ok" if ok else "degraded", "checks": checks}), 200 if ok else 503
+
+
+@bp.get("/healthz")
+def healthz():
+    """Report database and cache health as JSON (503 when one is down)."""
+    return _report(_service_checks())
+
+
+@memoize
+def _revisions() -> tuple[frozenset[str], frozenset[str]]:
+    """(head revisions, every revision) shipped with this code; read once per process."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(__file__).resolve().parents[2] / "migrations")
+    )
+    script = ScriptDirectory.from_config(config)
+    return frozenset(script.get_heads()), frozenset(r.revision for r in script.walk_revisions())
+
+
+def migration_check() -> str:
+    """'ok' when the database is at (or ahead of) this code's heads, else what is pending."""
+    try:
+        current = set(db.session.execute(text("SELECT version_num FROM alembic_version")).scalars())
+    except Exception as exc:
+        db.session.rollback()
+        return f"error: {type(exc).__name__}"
+    heads, known = _revisions()
+    if heads <= current or current - known:
+        # Unknown revisions: a newer release migrated first; old nodes keep serving (additive).
+        return "ok"
+    return f"pending: database at {sorted(current) or ['empty']}, code at {sorted(heads)}"
+
+
+@bp.get("/readyz")
+def readyz():
+    """Ready to take traffic: database and cache up, and migrations at this code's head."""
+    checks = _service_checks()
+    checks["migrations"] = migration_check()
+    return _report(checks)
 
 
 @bp.get("/")

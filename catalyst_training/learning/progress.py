@@ -121,11 +121,15 @@ def evaluate(user_id: int, module, now: datetime) -> ModuleProgress:
         row.completed_at = now
     if started:
         row.last_activity_at = now
-    awaiting_mentor = sub_state == SUBMITTED and a_rule == "approved"
-    if complete:
-        row.activity_progress, row.grading_progress = AGS_COMPLETED, FULLY_GRADED
-    elif awaiting_mentor:
+    # Handed in and not yet graded by a mentor: the score is not final even when the module's
+    # completion rule only asks for a submission (its grade weighs in the score).
+    awaiting_mentor = sub_state == SUBMITTED and (
+        a_rule == "approved" or weights.get("assignment", 0) > 0
+    )
+    if awaiting_mentor:
         row.activity_progress, row.grading_progress = AGS_SUBMITTED, PENDING_MANUAL
+    elif complete:
+        row.activity_progress, row.grading_progress = AGS_COMPLETED, FULLY_GRADED
     elif started:
         row.activity_progress = STARTED
         row.grading_progress = PENDING

@@ -97,6 +97,23 @@ def remove(platform: str, client_id: str | None, yes: bool) -> None:
     click.echo(f"platform {found.id} removed")
 
 
+@platform_cli.command("approve")
+@click.argument("platform")
+@click.option("--client-id", default=None, help="Which client id, when the issuer has several.")
+def approve(platform: str, client_id: str | None) -> None:
+    """Allow launches from a platform (e.g. one added by dynamic registration)."""
+    try:
+        found = registry.get_platform(platform, client_id)
+    except registry.RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    found.active = True
+    for deployment in found.deployments:
+        deployment.active = True
+    db.session.commit()
+    invalidate_origins()
+    click.echo(f"platform {found.id} approved: {found.name} ({found.issuer})")
+
+
 @keys_cli.command("rotate")
 @click.option(
     "--keep", default=1, show_default=True, help="How many previous public keys stay published."

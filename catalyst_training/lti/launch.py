@@ -199,8 +199,21 @@ class MessageLaunch(FlaskMessageLaunch):
         if not body.get(CLAIM + "deployment_id"):
             raise LaunchError(400, "missing_deployment", "no deployment_id claim")
 
+    # Set for a launch whose state and nonce come back from LTI platform storage (postMessage).
+    platform_storage = False
+
     def _check_state(self) -> None:
         state = self._get_request_param("state")
+        if self.platform_storage:
+            from .storage import check_stored_state
+
+            check_stored_state(
+                state,
+                (self._jwt.get("body") or {}).get("nonce"),
+                self._get_request_param("lti_storage_state"),
+                self._get_request_param("lti_storage_nonce"),
+            )
+            return
         if self._cookie_service.get_cookie(state) != state:
             raise LaunchError(
                 401, "state_mismatch", "the state does not belong to this browser session"

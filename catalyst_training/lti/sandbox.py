@@ -356,6 +356,11 @@ def course():
         "coordinator": _login_params("coordinator", RESOURCE_LINK, None),
         "deep_linking": _login_params("mentor", DEEP_LINKING, None),
     }
+    # ?storage=1: the page answers LTI platform-storage postMessages, launches announce it.
+    storage = request.args.get("storage") == "1"
+    if storage:
+        for params in [learner_default, *(h[2] for h in learner_hints), *launches.values()]:
+            params["lti_storage_target"] = "_parent"
     return render_template(
         "lti/sandbox/course.html",
         login_url=login_url,
@@ -365,6 +370,7 @@ def course():
         learner_hints=learner_hints,
         launches=launches,
         context_title=CONTEXT_TITLE,
+        storage=storage,
     )
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import Context, Membership, ResourceLink, User
 from ..auth.services import Acting
 from ..core.models import utcnow
 from ..extensions import db
+from ..mentoring.placement import place_from_launch
 from .launch import CLAIM
 from .models import Platform
 from .roles import map_roles
@@ -25,8 +27,14 @@ class NoRoleError(ValueError):
 def _upsert(model, where: dict[str, Any], values: dict[str, Any]):
     obj = db.session.scalars(select(model).filter_by(**where)).first()
     if obj is None:
-        obj = model(**where)
-        db.session.add(obj)
+        fresh = {k: v for k, v in values.items() if v is not None}
+        try:
+            # Two first launches into the same course at once: the loser reads the winner's row.
+            with db.session.begin_nested():
+                obj = model(**where, **fresh)
+                db.session.add(obj)
+        except IntegrityError:
+            obj = db.session.scalars(select(model).filter_by(**where)).one()
     for key, value in values.items():
         if value is not None:
             setattr(obj, key, value)
@@ -74,6 +82,7 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
             {"user_id": user.id, "context_id": context.id},
             {"role": role, "lti_roles": lti_roles, "active": True, "custom": custom or None},
         )
+        place_from_launch(user.id, context.id, role, custom, utcnow())
     link = None
     rl_claim = claims.get(CLAIM + "resource_link") or {}
     if rl_claim.get("id"):

@@ -43,6 +43,12 @@ class PlatformEndpoints:
         app.add_url_rule("/auth", "auth", self._auth_view, methods=["GET", "POST"])
         app.add_url_rule("/token", "token", self._token_view, methods=["POST"])
         app.add_url_rule("/deep_link_return", "dl", self._deep_link_view, methods=["POST"])
+        from .nrps import add_nrps_routes
+
+        add_nrps_routes(app, self)
+        from .ags import add_ags_routes
+
+        add_ags_routes(self, app)
         return app
 
     def _reject(self, where: str, message: str, status: int = 400) -> flask.Response:

@@ -1,0 +1,1 @@
+"""Production profile: gunicorn nodes on PostgreSQL + Redis, faults, bounds, hardening."""
