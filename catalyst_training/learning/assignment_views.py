@@ -126,7 +126,7 @@ def autosave(slug: str):
 @bp.get("/submissions/<int:submission_id>/attachment")
 @role_required(*ANY_ROLE)
 def attachment(submission_id: int):
-    """The attached file: to its owner, and to mentors and coordinators of the owner's courses."""
+    """The attached file: to its owner and to coordinators of the owner's course run."""
     sub = db.session.get(Submission, submission_id)
     acting = get_acting()
     assert acting is not None
@@ -140,9 +140,11 @@ def attachment(submission_id: int):
 
 
 def _may_read(sub: Submission, acting) -> bool:
+    # Mentors download through the mentoring pages, which check their cohorts; here the owner
+    # and the coordinators of a course run the owner belongs to.
     if sub.user_id == acting.user_id:
         return True
-    if acting.role not in (roles.MENTOR, roles.COORDINATOR) or acting.context_pk is None:
+    if acting.role != roles.COORDINATOR or acting.context_pk is None:
         return False
     learner_in_context = db.session.scalar(
         select(Membership.id).filter_by(user_id=sub.user_id, context_id=acting.context_pk)

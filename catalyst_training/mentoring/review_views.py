@@ -200,3 +200,22 @@ def add_snippet():
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("mentoring.grading_queue")
     return redirect(back)
+
+
+@bp.get("/submissions/<int:submission_id>/attachment")
+@role_required(*STAFF)
+def attachment(submission_id: int):
+    """The learner's attached file, for the mentors of their cohort and coordinators."""
+    from pathlib import Path
+
+    from flask import send_file
+
+    from ..learning.assignment_views import upload_folder
+
+    sub = _submission_or_404(submission_id)
+    path = upload_folder() / Path(sub.attachment_path or "missing").name
+    if not sub.attachment_path or not path.is_file():
+        abort(404, _("Ce fichier n'existe plus."))
+    return send_file(
+        path, mimetype=sub.attachment_type, as_attachment=True, download_name=sub.attachment_name
+    )

@@ -203,10 +203,17 @@ def test_other_learner_cannot_download_attachment(learner, platform):
     platform.launch(other, "learner", user_id="learner-2")
     other.base = learner.base
     assert get(other, f"/learn/submissions/{sub.id}/attachment").status_code == 404
+    # A mentor outside the learner's cohort sees nothing; the coordinator of the course run does.
     mentor = TestPlatform.session()
     platform.launch(mentor, "mentor", user_id="mentor-1")
     mentor.base = learner.base
-    assert get(mentor, f"/learn/submissions/{sub.id}/attachment").content == b"%PDF"
+    assert get(mentor, f"/learn/submissions/{sub.id}/attachment").status_code == 404
+    assert get(mentor, f"/mentor/submissions/{sub.id}/attachment").status_code == 403
+    coordinator = TestPlatform.session()
+    platform.launch(coordinator, "coordinator", user_id="coord-1")
+    coordinator.base = learner.base
+    assert get(coordinator, f"/learn/submissions/{sub.id}/attachment").content == b"%PDF"
+    assert get(coordinator, f"/mentor/submissions/{sub.id}/attachment").content == b"%PDF"
 
 
 def test_my_progress_page(learner):

@@ -37,6 +37,12 @@ ENDPOINTS = {
         {"mentor", "coordinator", "outsider"},
     ),
     "cohorts": ("GET", "/mentor/cohorts", {"coordinator"}, {"coordinator"}),
+    "attachment": (
+        "GET",
+        "/mentor/submissions/{sub}/attachment",
+        {"mentor", "coordinator"},
+        {"coordinator"},
+    ),
     "peer": (
         "GET",
         "/mentor/peer",
@@ -96,3 +102,20 @@ def test_access_matrix(world, client, role, target, endpoint):
 def test_without_session_is_401(world, client):
     assert client.get("/mentor/").status_code == 401
     assert client.get(f"/mentor/learners/{world.learner_a.id}").status_code == 401
+
+
+def test_mentor_of_the_cohort_downloads_the_attachment(world, client, app):
+    from pathlib import Path
+
+    sub = submit_work(world.learner_a.id)
+    folder = Path(app.instance_path) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "abc.pdf").write_bytes(b"%PDF-1.4 cohort")
+    sub.attachment_path, sub.attachment_name = "abc.pdf", "carte.pdf"
+    sub.attachment_type = "application/pdf"
+    db.session.commit()
+    login(client, world.mentor_a, "mentor", world.context.id)
+    resp = client.get(f"/mentor/submissions/{sub.id}/attachment")
+    assert resp.status_code == 200 and resp.data == b"%PDF-1.4 cohort"
+    assert "carte.pdf" in resp.headers["Content-Disposition"]
+    resp.close()
