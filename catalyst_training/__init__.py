@@ -140,11 +140,12 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
     from .learning.views import bp as learning_bp
+    from .lti.lti11_views import bp as lti11_bp
     from .lti.views import bp as lti_bp
     from .mentoring.views import bp as mentoring_bp
     from .reporting.views import bp as reporting_bp
 
-    for bp in (core_bp, auth_bp, lti_bp, learning_bp, mentoring_bp, reporting_bp):
+    for bp in (core_bp, auth_bp, lti_bp, lti11_bp, learning_bp, mentoring_bp, reporting_bp):
         app.register_blueprint(bp)
     if app.config.get("DEMO"):
         from .lti.sandbox import bp as sandbox_bp

@@ -82,9 +82,18 @@ def register(app: Flask) -> None:
 
     init_content(app)
     app.cli.add_command(platform_cli)
+    from .lti.lti11_cli import add_lti11, lti11_secret
+
+    platform_cli.add_command(add_lti11)
+    platform_cli.add_command(lti11_secret)
     app.cli.add_command(keys_cli)
     app.cli.add_command(scores_cli)
     app.cli.add_command(worker_command)
     from .lti.roster_cli import roster_cli
 
     app.cli.add_command(roster_cli)
+    from .auth.cli import users_cli
+    from .reporting.cli import export_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(export_cli)

@@ -56,3 +56,10 @@ def test_upgrade_from_empty_postgres(tmp_path):
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
+
+
+def test_one_head_so_plain_db_upgrade_works(app):
+    from alembic.script import ScriptDirectory
+
+    config = app.extensions["migrate"].migrate.get_config()
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1

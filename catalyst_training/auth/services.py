@@ -57,7 +57,7 @@ def role_required(*allowed: str):
                 abort(
                     401,
                     _(
-                        "Votre session a expiré ou n'existe pas : relancez l'outil depuis "
+                        "Votre session a expiré ou n'existe pas : relancez l'outil depuis "
                         "votre cours."
                     ),
                 )

@@ -1,13 +1,23 @@
-"""Session endpoints: /api/me and logout."""
+"""Session endpoints: /api/me, a coordinator's direct login at /auth/login, and logout."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, url_for
-from flask_login import current_user, logout_user
+import logging
 
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..core.limiter import limiter
+from ..core.models import utcnow
 from ..extensions import db, login_manager
+from . import roles
+from .accounts import authenticate
+from .forms import LoginForm
 from .models import Context, ResourceLink, User
-from .services import clear_acting, get_acting
+from .services import LANDING, Acting, clear_acting, get_acting, set_acting
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__)
 
@@ -47,3 +57,24 @@ def logout():
     clear_acting()
     logout_user()
     return redirect(url_for("core.index"))
+
+
+@bp.route("/auth/login", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+def login():
+    """Email and password login of a local coordinator account; opens the console."""
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = authenticate(form.email.data or "", form.password.data or "")
+        if user is not None:
+            session.clear()
+            user.last_seen_at = utcnow()
+            db.session.commit()
+            login_user(user)
+            set_acting(Acting(user_id=user.id, role=roles.COORDINATOR))
+            return redirect(url_for(LANDING[roles.COORDINATOR]), code=303)
+        log.warning("failed coordinator login from %s", request.remote_addr)
+        error = _("Adresse ou mot de passe incorrect.")
+    status = 401 if error else 200
+    return render_template("auth/login.html", form=form, error=error), status

@@ -39,7 +39,7 @@ def upload_folder() -> Path:
 
 def _messages() -> dict[str, str]:
     return {
-        "locked": _("Ce travail est déjà remis : il ne peut plus être modifié."),
+        "locked": _("Ce travail est déjà remis : il ne peut plus être modifié."),
         "too_long": _("Le texte est trop long."),
         "no_attachment": _("Ce travail n'accepte pas de pièce jointe."),
         "bad_type": _("Type de fichier refusé."),
@@ -52,9 +52,9 @@ def _messages() -> dict[str, str]:
 def _message(exc: assignments.AssignmentError) -> str:
     text = _messages().get(exc.code, exc.code)
     if exc.code == "bad_type":
-        text += " " + _("Formats acceptés : %(types)s.", types=exc.details["allowed"])
+        text += " " + _("Formats acceptés : %(types)s.", types=exc.details["allowed"])
     if exc.code == "too_big":
-        text += " " + _("Taille maximale : %(n)s Mo.", n=exc.details["max_mb"])
+        text += " " + _("Taille maximale : %(n)s Mo.", n=exc.details["max_mb"])
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -34,6 +35,22 @@ NOT_READY, PENDING, PENDING_MANUAL, FULLY_GRADED = (
     "PendingManual",
     "FullyGraded",
 )
+
+
+# Completion conditions that other domains provide (a dict registry: learning stays below them).
+# Key: the completion rule's name in module.yaml; value: fn(user_id) -> bool.
+EXTRA_RULES: dict[str, Callable[[int], bool]] = {}
+
+
+def extra_rules_ok(user_id: int, rule) -> bool:
+    """Every extra completion condition the module asks for holds (unknown ones never do)."""
+    for name, required in rule.items():
+        if name in ("lessons", "quiz", "assignment") or required == "none":
+            continue
+        check = EXTRA_RULES.get(name)
+        if check is None or not check(user_id):
+            return False
+    return True
 
 
 def progress_row(user_id: int, slug: str) -> ModuleProgress:
@@ -98,7 +115,9 @@ def evaluate(user_id: int, module, now: datetime) -> ModuleProgress:
     else:
         assignment_ok = True
     started = bool(viewed or attempts or latest)
-    complete = lessons_ok and quiz_ok and assignment_ok and started
+    complete = (
+        lessons_ok and quiz_ok and assignment_ok and started and extra_rules_ok(user_id, rule)
+    )
 
     weights = module.weighting
     score = None

@@ -20,7 +20,7 @@ def _reasons() -> dict[str, str]:
         "no_attempts_left": _("Vous avez utilisé toutes vos tentatives pour ce quiz."),
         "cooldown": _("Une nouvelle tentative sera possible un peu plus tard."),
         "closed": _("Cette tentative est déjà terminée."),
-        "conflict": _("Une autre tentative vient d'être ouverte : rechargez la page."),
+        "conflict": _("Une autre tentative vient d'être ouverte : rechargez la page."),
     }
 
 
@@ -44,7 +44,7 @@ def start_quiz(slug: str):
     user_id = acting_user_id()
     mod, version_id = load_module_or_404(slug)
     if mod.quiz is None or not FlaskForm().validate_on_submit():
-        abort(400, _("Le formulaire a expiré : rechargez la page et réessayez."))
+        abort(400, _("Le formulaire a expiré : rechargez la page et réessayez."))
     try:
         attempt = services.start_attempt(user_id, slug, version_id, mod.quiz, utcnow())
     except services.QuizError as exc:
@@ -77,7 +77,7 @@ def attempt(attempt_id: int):
     form = FlaskForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            abort(400, _("Le formulaire a expiré : rechargez la page, vos réponses enregistrées "
+            abort(400, _("Le formulaire a expiré : rechargez la page, vos réponses enregistrées "
                          "sont conservées."))  # fmt: skip
         now = utcnow()
         try:
@@ -90,7 +90,7 @@ def attempt(attempt_id: int):
             services.save_answers(attempt, mod.quiz, request.form, now)
         except InvalidAnswer:
             db.session.rollback()
-            abort(400, _("Réponse invalide : elle ne correspond à aucun choix proposé."))
+            abort(400, _("Réponse invalide : elle ne correspond à aucun choix proposé."))
         except services.QuizError as exc:
             db.session.rollback()
             abort(409, _reasons().get(exc.code, exc.code))

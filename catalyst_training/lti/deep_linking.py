@@ -90,7 +90,7 @@ def picker():
     stored = cache.get(_key(acting.launch_id or "")) if acting.launch_id else None
     if not stored:
         abort(
-            400, _("Aucune demande de liens profonds en cours : relancez-la depuis la plateforme.")
+            400, _("Aucune demande de liens profonds en cours : relancez-la depuis la plateforme.")
         )
     settings = stored["settings"]
     modules = load_programme(current_app.config["CONTENT_PATH"])
@@ -101,7 +101,7 @@ def picker():
             400,
             _(
                 "La plateforme n'accepte pas de liens vers une activité LTI "
-                "(ltiResourceLink) : rien ne peut être ajouté."
+                "(ltiResourceLink) : rien ne peut être ajouté."
             ),
         )
     if request.method == "POST" and form.validate_on_submit():

@@ -15,6 +15,7 @@ from ..auth.models import Membership, ResourceLink, User
 from ..core.models import utcnow
 from ..extensions import db
 from ..learning.models import ScoreEvent
+from .lti11_models import outcome_target
 from .models import Platform
 from .outbox_models import DEAD, DECLARATIVE, IN_FLIGHT, PENDING, PROGRAMMATIC, GradeDelivery
 
@@ -90,7 +91,7 @@ def enqueue(
     """Write (or collapse into) one pending delivery per line item of the learner's module."""
     count, seen = 0, set()
     for link in links_for(session, user_id, slug):
-        target = target_of(link, slug)
+        target = target_of(link, slug) or outcome_target(session, user_id, link, values)
         if target is None or target[0] in seen:
             continue
         if context_pk is not None and link.context_id != context_pk:

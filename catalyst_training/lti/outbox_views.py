@@ -32,7 +32,7 @@ def requeue():
     """Re-queue one delivery, or every dead letter."""
     form = RequeueForm()
     if not form.validate_on_submit():
-        abort(400, _("Formulaire expiré : rechargez la page."))
+        abort(400, _("Formulaire expiré : rechargez la page."))
     raw = (form.delivery.data or "").strip()
     if raw and not raw.isdigit():
         abort(400, _("Envoi inconnu."))

@@ -51,22 +51,22 @@ def check_platform_url(url: Any, label: str) -> str:
     """An https URL (http on loopback in tests/demo) that does not point inside our network."""
     parts = urlsplit(url if isinstance(url, str) else "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RegistrationError(400, _("%(label)s : adresse absente ou invalide.", label=label))
+        raise RegistrationError(400, _("%(label)s : adresse absente ou invalide.", label=label))
     host = parts.hostname
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443)}
     except OSError as exc:
         raise RegistrationError(
-            400, _("%(label)s : hôte introuvable (%(host)s).", label=label, host=host)
+            400, _("%(label)s : hôte introuvable (%(host)s).", label=label, host=host)
         ) from exc
     private = any(ipaddress.ip_address(a.split("%")[0]).is_private for a in addresses)
     if _local_allowed() and private:
         return url
     if parts.scheme != "https":
-        raise RegistrationError(400, _("%(label)s : HTTPS est obligatoire.", label=label))
+        raise RegistrationError(400, _("%(label)s : HTTPS est obligatoire.", label=label))
     if private:
         raise RegistrationError(
-            400, _("%(label)s : adresse privée ou locale refusée.", label=label)
+            400, _("%(label)s : adresse privée ou locale refusée.", label=label)
         )
     return url
 
@@ -81,12 +81,12 @@ def _fetch_json(method: str, url: str, token: str | None, **kwargs: Any) -> dict
         )
     except requests.RequestException as exc:
         raise RegistrationError(
-            502, _("La plateforme est injoignable : %(error)s", error=type(exc).__name__)
+            502, _("La plateforme est injoignable : %(error)s", error=type(exc).__name__)
         ) from exc
     if resp.status_code >= 400:
         raise RegistrationError(
             502 if method == "POST" else 400,
-            _("La plateforme a répondu %(status)s : %(body)s", status=resp.status_code,
+            _("La plateforme a répondu %(status)s : %(body)s", status=resp.status_code,
               body=resp.text[:300]),
         )  # fmt: skip
     if len(resp.content) > MAX_BYTES:

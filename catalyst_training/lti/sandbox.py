@@ -347,7 +347,7 @@ def course():
     modules = load_programme(current_app.config["CONTENT_PATH"])
     login_url = f"{tool_origin()}/lti/login"
     learner_default = _login_params("learner", RESOURCE_LINK, None)
-    learner_hints = [(None, _("Aucun module : le parcours complet"), learner_default)]
+    learner_hints = [(None, _("Aucun module : le parcours complet"), learner_default)]
     learner_hints += [
         (m.slug, m.title, _login_params("learner", RESOURCE_LINK, m.slug)) for m in modules
     ]
@@ -401,11 +401,11 @@ def auth():
     try:
         hint = _serializer().loads(args.get("lti_message_hint") or "", max_age=HINT_MAX_AGE)
     except BadSignature:
-        abort(400, _("lti_message_hint invalide ou expiré : rechargez la page du cours."))
+        abort(400, _("lti_message_hint invalide ou expiré : rechargez la page du cours."))
     if not isinstance(hint, dict) or hint.get("role") not in USERS:
-        abort(400, _("lti_message_hint invalide ou expiré : rechargez la page du cours."))
+        abort(400, _("lti_message_hint invalide ou expiré : rechargez la page du cours."))
     if hint.get("type") not in (RESOURCE_LINK, DEEP_LINKING):
-        abort(400, _("lti_message_hint invalide ou expiré : rechargez la page du cours."))
+        abort(400, _("lti_message_hint invalide ou expiré : rechargez la page du cours."))
     if args.get("login_hint") != USERS[hint["role"]]["sub"]:
         abort(400, _("login_hint ne correspond pas à la demande de lancement."))
     claims = build_id_token(
@@ -442,7 +442,7 @@ def deep_link_return():
         )
     except jwt.InvalidTokenError as exc:
         current_app.logger.warning("sandbox: deep linking response rejected: %s", exc)
-        abort(400, _("Réponse de liens profonds refusée : %(reason)s", reason=str(exc)))
+        abort(400, _("Réponse de liens profonds refusée : %(reason)s", reason=str(exc)))
     problems = []
     if claims.get(CLAIM + "message_type") != "LtiDeepLinkingResponse":
         problems.append("message_type")
@@ -455,7 +455,7 @@ def deep_link_return():
     if problems:
         abort(
             400,
-            _("Réponse de liens profonds refusée : %(reason)s", reason=", ".join(problems)),
+            _("Réponse de liens profonds refusée : %(reason)s", reason=", ".join(problems)),
         )
     items = [i for i in claims.get(DL_CLAIM + "content_items") or [] if isinstance(i, dict)]
     return render_template(

@@ -33,6 +33,7 @@ from .launch import (
     data_storage,
     is_our_url,
 )
+from .lti11_views import lti11_launch
 from .registry import DatabaseToolConf, find_platform
 from .services import NoRoleError, record_launch
 
@@ -61,7 +62,7 @@ REASONS = {
     ),
     "expired": lambda: _("Le jeton de lancement a expiré. Relancez l'activité."),
     "deep_link_types": lambda: _(
-        "La plateforme n'accepte pas de liens vers une activité LTI (ltiResourceLink) : "
+        "La plateforme n'accepte pas de liens vers une activité LTI (ltiResourceLink) : "
         "aucun module ne peut être ajouté depuis cette demande."
     ),
     "no_role": lambda: _("Votre rôle dans ce cours ne donne pas accès à l'outil."),
@@ -76,7 +77,7 @@ def launch_url() -> str:
 
 def _reject(exc: LaunchError):
     log.warning("LTI rejected: %s (%s) from %s", exc.reason, exc.detail, request.remote_addr)
-    message = REASONS.get(exc.reason, lambda: _("Le lancement a été refusé : jeton invalide."))()
+    message = REASONS.get(exc.reason, lambda: _("Le lancement a été refusé : jeton invalide."))()
     return render_error(exc.status, f"{message} ({exc.reason})", reason=exc.reason)
 
 
@@ -130,6 +131,8 @@ def _new_window_page(record: dict | None):
 @csrf.exempt
 def launch():
     """Validate an id_token and log the user in with the role of this launch."""
+    if request.form.get("lti_message_type") == "basic-lti-launch-request":
+        return lti11_launch()
     req = FlaskRequest()
     state = req.get_param("state")
     record = storage.peek(state)
@@ -226,6 +229,7 @@ def config_json():
             "jwks_uri": f"{base}/lti/jwks.json",
             "public_jwk": key.public_jwk,
             "deep_linking_url": f"{base}/lti/launch",
+            "lti11_launch_url": f"{base}/lti/launch11",
             "scopes": [
                 "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
                 "https://purl.imsglobal.org/spec/lti-ags/scope/score",

@@ -18,7 +18,8 @@ from sqlalchemy import bindparam, update
 
 from ..core.models import utcnow
 from ..extensions import db
-from . import ags
+from . import ags, outcomes
+from .lti11_models import LTI11
 from .outbox import Job, claim, new_work
 from .outbox_models import DEAD, DELIVERED, IN_FLIGHT, PENDING, GradeDelivery
 
@@ -44,7 +45,7 @@ def _setting(name: str, default: float) -> float:
 def _outcome(job: Job) -> dict:
     now = utcnow()
     try:
-        status, lineitem = ags.deliver(job)
+        status, lineitem = (outcomes.deliver if job.mode == LTI11 else ags.deliver)(job)
     except ags.DeliveryError as exc:
         values = {"last_error": str(exc)[:2000], "response_status": exc.status,
                   "response_body": exc.body}  # fmt: skip

@@ -22,12 +22,12 @@ from .views import STAFF, bp, viewer
 def _messages() -> dict[str, str]:
     return {
         "bad_code": _(
-            "Code invalide : commune INSEE (5 caractères, 2A/2B pour la Corse), "
+            "Code invalide : commune INSEE (5 caractères, 2A/2B pour la Corse), "
             "EPCI (SIREN à 9 chiffres) ou département (2 ou 3 caractères)."
         ),
         "duplicate_code": _("Ce territoire existe déjà."),
         "name_required": _("Le nom est obligatoire."),
-        "bad_slug": _("Identifiant invalide : minuscules, chiffres et tirets."),
+        "bad_slug": _("Identifiant invalide : minuscules, chiffres et tirets."),
         "duplicate_slug": _("Une cohorte porte déjà cet identifiant."),
         "bad_dates": _("La date de fin précède la date de début."),
         "reason_required": _("Indiquez la raison du changement."),

@@ -20,16 +20,17 @@ BADGE = {
 }
 
 
-def _days(now: datetime, naive_now: datetime, when: datetime | None, ago: str) -> str:
+def _days(now: datetime, naive_now: datetime, when: datetime | None, ago: tuple[str, str]) -> str:
     if when is None:
         return ""
-    days = ((naive_now if when.tzinfo is None else now) - when).days
-    return "<br><small>" + ago % {"n": max(0, days)} + "</small>"
+    days = max(0, ((naive_now if when.tzinfo is None else now) - when).days)
+    text = ago[0] if days == 0 else ago[1] % {"n": days}
+    return "<br><small>" + text + "</small>"
 
 
 def body_html(rows: list[Row], labels: dict[str, tuple[str, str]], now: datetime) -> Markup:
     """<tr> rows: learner (row header link), cohort, one cell per module, activity, alert."""
-    ago = str(escape(_("il y a %(n)s j", n="%(n)s")))
+    ago = (str(escape(_("aujourd'hui"))), str(escape(_("il y a %(n)s j", n="%(n)s"))))
     score_fmt = str(escape(_("%(s)s / 100", s="%(s)s")))
     stalled = str(escape(_("Sans activité")))
     badges = {

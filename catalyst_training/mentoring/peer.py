@@ -47,7 +47,21 @@ def record_session(
     )
     db.session.add(found)
     db.session.flush()
+    _reevaluate(participant_ids)
     return found
+
+
+def _reevaluate(user_ids: list[int]) -> None:
+    # Modules whose completion asks for a peer exchange may be complete now.
+    from ..core.models import utcnow
+    from ..learning.progress import evaluate
+    from .dashboard import programme_modules
+
+    modules = [m for m in programme_modules() if m.completion.get("peer_exchange") == "attended"]
+    now = utcnow()
+    for user_id in user_ids:
+        for module in modules:
+            evaluate(user_id, module, now)
 
 
 def sessions_of(cohort_ids: list[int]) -> list[PeerSession]:
@@ -68,3 +82,10 @@ def attended(user_id: int) -> bool:
             select(PeerSession.id).join(PeerSession.participants).where(User.id == user_id).limit(1)
         )
     )
+
+
+def register_completion_rule() -> None:
+    """Let module.yaml require a peer exchange: `completion: {peer_exchange: attended}`."""
+    from ..learning.progress import EXTRA_RULES
+
+    EXTRA_RULES["peer_exchange"] = attended

@@ -22,7 +22,7 @@ from .views import STAFF, bp, viewer
 def _messages() -> dict[str, str]:
     return {
         "lease_lost": _(
-            "Un autre mentor évalue ce travail : vos modifications n'ont pas été enregistrées."
+            "Un autre mentor évalue ce travail : vos modifications n'ont pas été enregistrées."
         ),
         "already_decided": _("Ce travail a déjà été évalué."),
         "not_submitted": _("Ce travail n'attend plus d'évaluation."),
@@ -116,7 +116,7 @@ def review_page(submission_id: int):
                 flash(_("Brouillon enregistré."), "success")
             else:
                 review.decide(sub, module, who.user_id, action, _draft(), now)
-                flash(_("Décision enregistrée : l'apprenant la voit sur sa page."), "success")
+                flash(_("Décision enregistrée : l'apprenant la voit sur sa page."), "success")
             db.session.commit()
             return redirect(url_for("mentoring.review_page", submission_id=sub.id))
         except MentoringError as exc:
@@ -169,7 +169,7 @@ def heartbeat(submission_id: int):
         if saved
         else _("Vous évaluez ce travail.")
         if kept
-        else _("Vous n'avez plus la main sur ce travail : un autre mentor l'évalue.")
+        else _("Vous n'avez plus la main sur ce travail : un autre mentor l'évalue.")
     )
     return jsonify({"lease": kept, "saved": saved, "message": message}), (200 if kept else 409)
 

@@ -46,6 +46,10 @@ def test_compiled_catalogue_matches_the_po_file():
     catalog = _catalog("en")
     mo_path = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
     compiled = read_mo(BytesIO(mo_path.read_bytes()))
-    expected = {m.id: m.string for m in catalog if m.id and not m.fuzzy}
-    got = {m.id: m.string for m in compiled if m.id}
+    def key(value):
+        # read_mo gives plural ids and strings as lists, read_po as tuples.
+        return tuple(value) if isinstance(value, list) else value
+
+    expected = {key(m.id): key(m.string) for m in catalog if m.id and not m.fuzzy}
+    got = {key(m.id): key(m.string) for m in compiled if m.id}
     assert got == expected, "run: pybabel compile -d catalyst_training/translations"
