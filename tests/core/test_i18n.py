@@ -46,6 +46,7 @@ def test_compiled_catalogue_matches_the_po_file():
     catalog = _catalog("en")
     mo_path = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.mo"
     compiled = read_mo(BytesIO(mo_path.read_bytes()))
+
     def key(value):
         # read_mo gives plural ids and strings as lists, read_po as tuples.
         return tuple(value) if isinstance(value, list) else value
