@@ -52,7 +52,7 @@ def next_link(header: str | None) -> str | None:
     return match.group(1).strip() if match else None
 
 
-def access_token(platform: Platform, scopes: list[str]) -> str:
+def access_token(platform: Platform, scopes: list[str], timeout: float = TIMEOUT) -> str:
     """client_credentials grant with a JWT assertion signed by the tool's key."""
     key = keys.signing_key() or keys.ensure_key()
     now = int(time.time())
@@ -77,7 +77,7 @@ def access_token(platform: Platform, scopes: list[str]) -> str:
             "client_assertion": assertion,
             "scope": " ".join(scopes),
         },
-        timeout=TIMEOUT,
+        timeout=timeout,
     )
     if resp.status_code != 200 or "access_token" not in resp.json():
         raise RosterError(f"token endpoint answered {resp.status_code}: {resp.text[:200]}")

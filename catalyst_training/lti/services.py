@@ -12,6 +12,7 @@ from ..auth.services import Acting
 from ..core.models import utcnow
 from ..extensions import db
 from ..mentoring.placement import place_from_launch
+from .groups import groups_fetcher
 from .launch import CLAIM
 from .models import Platform
 from .roles import map_roles
@@ -82,7 +83,8 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
             {"user_id": user.id, "context_id": context.id},
             {"role": role, "lti_roles": lti_roles, "active": True, "custom": custom or None},
         )
-        place_from_launch(user.id, context.id, role, custom, utcnow())
+        groups = groups_fetcher(platform, claims)
+        place_from_launch(user.id, context.id, role, custom, utcnow(), groups=groups)
     link = None
     rl_claim = claims.get(CLAIM + "resource_link") or {}
     if rl_claim.get("id"):

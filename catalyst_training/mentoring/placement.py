@@ -1,7 +1,9 @@
-"""How learners get into cohorts: launch custom parameter, own choice, or a coordinator's move."""
+"""How learners get into cohorts: launch parameter, course groups, own choice or coordinator."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -9,6 +11,7 @@ from sqlalchemy import select
 
 from ..auth import roles
 from ..auth.models import User
+from ..content.markdown import slugify
 from ..extensions import db
 from . import audit
 from .models import Cohort, CohortMember, MentoringSettings
@@ -16,10 +19,14 @@ from .territories import (
     MentoringError,
     add_mentor,
     cohort_by_slug,
+    cohorts_of_context,
     territory_by_code,
 )
 
 LAUNCH, SELF, COORDINATOR = "launch", "self", "coordinator"
+COURSE_GROUP = "course_group"
+
+log = logging.getLogger(__name__)
 
 
 def membership_of(user_id: int, context_pk: int) -> CohortMember | None:
@@ -72,11 +79,18 @@ def _place(user_id: int, cohort: Cohort, source: str, now: datetime) -> CohortMe
 
 
 def place_from_launch(
-    user_id: int, context_pk: int, role: str, custom: dict[str, Any] | None, now: datetime
+    user_id: int,
+    context_pk: int,
+    role: str,
+    custom: dict[str, Any] | None,
+    now: datetime,
+    groups: Callable[[], list[dict[str, Any]]] | None = None,
 ) -> Cohort | None:
-    """Apply `cohort=<slug>` / `territory=<code>`: learners join it, mentors follow it."""
+    """Apply `cohort=<slug>` / `territory=<code>`, else the learner's course groups (if offered)."""
     cohort = _cohort_from_custom(context_pk, custom or {}, now.date())
     if cohort is None:
+        if role == roles.LEARNER and groups is not None:
+            return _place_from_groups(user_id, context_pk, groups, now)
         return None
     if role == roles.MENTOR:
         add_mentor(cohort, db.session.get(User, user_id))
@@ -86,15 +100,63 @@ def place_from_launch(
     member = membership_of(user_id, context_pk)
     if member is not None and (member.source == COORDINATOR or member.cohort_id == cohort.id):
         return member.cohort  # a coordinator's move wins over the link's parameter
-    before = member.cohort_id if member else None
-    _place(user_id, cohort, LAUNCH, now)
+    _place_audited(user_id, cohort, LAUNCH, member.cohort_id if member else None, now)
+    return cohort
+
+
+def _place_audited(
+    user_id: int, cohort: Cohort, source: str, before: int | None, now: datetime, **details: Any
+) -> None:
+    _place(user_id, cohort, source, now)
     audit.record(
         None,
         "cohort.place",
         f"user:{user_id}",
         now,
-        details={"from": before, "to": cohort.id, "source": LAUNCH},
+        details={"from": before, "to": cohort.id, "source": source, **details},
     )
+
+
+def cohorts_for_group(context_pk: int, group: dict[str, Any], today: date) -> list[Cohort]:
+    """Cohorts a platform group names: slug = tag or slugified name, or territory code = either."""
+    found = {c.slug: c for c in cohorts_of_context(context_pk)}
+    texts = [str(group.get(k) or "").strip() for k in ("tag", "name")]
+    matches: list[Cohort] = []
+    for key in (texts[0].lower(), slugify(texts[1])):
+        if key and key in found and found[key] not in matches:
+            matches.append(found[key])
+    for text in texts:
+        by_code = cohort_for_territory(context_pk, text, today) if text else None
+        if by_code is not None and by_code not in matches:
+            matches.append(by_code)
+    return matches
+
+
+def _place_from_groups(
+    user_id: int, context_pk: int, groups: Callable[[], list[dict[str, Any]]], now: datetime
+) -> Cohort | None:
+    member = membership_of(user_id, context_pk)
+    if member is not None and member.source != COURSE_GROUP:
+        return member.cohort  # a launch parameter, own choice or coordinator's move stays
+    candidates: list[Cohort] = []
+    group_of: dict[int, Any] = {}
+    for group in groups():
+        for cohort in cohorts_for_group(context_pk, group, now.date()):
+            if cohort not in candidates:
+                candidates.append(cohort)
+                group_of[cohort.id] = group.get("id")
+    if member is not None and member.cohort in candidates:
+        return member.cohort
+    if len(candidates) != 1:
+        if len(candidates) > 1:
+            log.warning(
+                "user %s: course groups match %d cohorts of context %s; not placed",
+                user_id, len(candidates), context_pk,
+            )  # fmt: skip
+        return member.cohort if member else None
+    cohort = candidates[0]
+    before = member.cohort_id if member else None
+    _place_audited(user_id, cohort, COURSE_GROUP, before, now, group=group_of[cohort.id])
     return cohort
 
 

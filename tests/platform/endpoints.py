@@ -49,6 +49,9 @@ class PlatformEndpoints:
         from .ags import add_ags_routes
 
         add_ags_routes(self, app)
+        from .groups import add_groups_routes
+
+        add_groups_routes(app, self)
         return app
 
     def _reject(self, where: str, message: str, status: int = 400) -> flask.Response:

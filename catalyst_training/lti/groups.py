@@ -1,0 +1,80 @@
+"""LTI Course Groups: a learner's groups in a course, fetched at launch for cohort placement."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from .http import http_session
+from .models import Platform
+from .roster import access_token, next_link
+
+GROUPS_CLAIM = "https://purl.imsglobal.org/spec/lti-gs/claim/groupsservice"
+GROUPS_SCOPE = "https://purl.imsglobal.org/spec/lti-gs/scope/contextgroup.readonly"
+MEDIA_TYPE = "application/vnd.ims.lti-gs.v1.contextgroupcontainer+json"
+TIMEOUT = 5
+MAX_PAGES = 20
+
+log = logging.getLogger(__name__)
+
+
+class GroupsError(RuntimeError):
+    """The platform's groups service refused or answered something unusable."""
+
+
+def with_user(url: str, user_sub: str) -> str:
+    """The groups URL filtered on one user (`user_id=<sub>`), keeping its own query."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "user_id"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("user_id", user_sub)])))
+
+
+def fetch_groups(platform: Platform, url: str, user_sub: str) -> list[dict[str, Any]]:
+    """Every page of a user's groups (Link rel=next); GroupsError or requests errors on failure."""
+    # A launch waits for this: give up quickly and fall through to the next placement step.
+    token = access_token(platform, [GROUPS_SCOPE], timeout=5)
+    groups: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    following: str | None = with_user(url, user_sub)
+    while following and following not in seen and len(seen) < MAX_PAGES:
+        seen.add(following)
+        resp = http_session().get(
+            following,
+            headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE},
+            timeout=TIMEOUT,
+        )
+        if resp.status_code != 200:
+            raise GroupsError(f"groups answered {resp.status_code}: {resp.text[:200]}")
+        body = resp.json()
+        page = body.get("groups") if isinstance(body, dict) else None
+        if not isinstance(page, list):
+            raise GroupsError("groups answer has no groups list")
+        groups.extend(g for g in page if isinstance(g, dict))
+        following = next_link(resp.headers.get("Link"))
+    return groups
+
+
+def groups_fetcher(
+    platform: Platform, claims: dict[str, Any]
+) -> Callable[[], list[dict[str, Any]]] | None:
+    """A lazy, never-raising fetch of the user's groups if the launch offers them, else None."""
+    claim = claims.get(GROUPS_CLAIM)
+    if not isinstance(claim, dict) or not isinstance(claim.get("context_groups_url"), str):
+        return None
+    scopes = claim.get("scope")
+    if isinstance(scopes, list) and GROUPS_SCOPE not in scopes:
+        return None
+    url, sub = claim["context_groups_url"], str(claims.get("sub") or "")
+    if not url or not sub:
+        return None
+
+    def fetch() -> list[dict[str, Any]]:
+        try:
+            return fetch_groups(platform, url, sub)
+        except Exception as exc:  # a launch must never fail because of the groups service
+            log.warning("course groups unavailable for %s at %s: %s", sub, url, exc)
+            return []
+
+    return fetch
