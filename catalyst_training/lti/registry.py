@@ -47,11 +47,8 @@ def find_platform(issuer: str, client_id: str | None) -> Platform | None:
 
 
 def _find_platform(issuer: str, client_id: str | None) -> Platform | None:
-    query = (
-        select(Platform)
-        .options(selectinload(Platform.deployments))
-        .where(Platform.issuer == issuer, Platform.lti_version == "1.3")
-    )
+    # Deployments load lazily: only the launch's deployment check needs them, not the login.
+    query = select(Platform).where(Platform.issuer == issuer, Platform.lti_version == "1.3")
     if client_id:
         return db.session.scalars(query.where(Platform.client_id == client_id)).first()
     found = list(db.session.scalars(query.limit(2)))
