@@ -65,7 +65,7 @@ def serve_command(host: str, port: int) -> None:
 def demo_command(host: str, port: int) -> None:
     """Serve with the built-in sandbox platform at /sandbox (never in production)."""
     from . import create_app
-    from .lti.sandbox import register_sandbox
+    from .lti.sandbox_platform import register_sandbox
 
     app = create_app({"DEMO": True, "LOOPBACK_SECURE_COOKIES": True})
     initialise(app)
