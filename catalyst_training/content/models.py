@@ -22,7 +22,8 @@ class ModuleVersion(db.Model):
     slug: Mapped[str] = mapped_column(String(255), index=True)
     version: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(1024))
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Deferred: pages need the parsed module, cached per process by (slug, version), not the JSON.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     is_current: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
