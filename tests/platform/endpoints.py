@@ -6,6 +6,7 @@ from typing import Any
 
 import flask
 import jwt
+import markupsafe
 from lti1p3platform.exceptions import (
     LtiDeepLinkingResponseException,
     LtiException,
@@ -52,7 +53,20 @@ class PlatformEndpoints:
         from .groups import add_groups_routes
 
         add_groups_routes(app, self)
+        app.add_url_rule("/course", "course", self._course_view)
         return app
+
+    def _course_view(self) -> flask.Response:
+        """A MOOC-like course page framing the tool (its OIDC initiation URL) from this origin."""
+        src = flask.request.args.get("src", "")
+        if not src.startswith(("http://localhost:", "http://127.0.0.1:")):
+            return self._reject("course", "src must be a loopback tool URL")
+        html = (
+            '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Cours</title>'
+            '</head><body><h1>Cours de test</h1><iframe name="tool" title="Outil de formation" '
+            f'src="{markupsafe.escape(src)}" width="1240" height="1000"></iframe></body></html>'
+        )
+        return flask.Response(html, mimetype="text/html")
 
     def _reject(self, where: str, message: str, status: int = 400) -> flask.Response:
         with self._lock:

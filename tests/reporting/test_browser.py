@@ -16,7 +16,7 @@ from catalyst_training.learning.models import ModuleProgress
 from catalyst_training.lti.models import Platform
 from catalyst_training.mentoring import placement, territories
 from tests.e2e.conftest import CHROMIUM_ARGS, REPO_ROOT, browser, chromium_path  # noqa: F401
-from tests.mentoring.test_browser import SLUG, open_as
+from tests.mentoring.test_browser import SLUG, open_direct
 
 pytestmark = pytest.mark.browser
 SHOTS = REPO_ROOT / "test-output" / "reporting"
@@ -67,7 +67,7 @@ def _expected(cohort_slug: str) -> dict[str, str]:
 
 def test_coordinator_console_journey(browser, platform, live, programme_world, tmp_path):  # noqa: F811
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = open_as(browser, platform, live, "coordinator", "coord-1", "Claire Coord")
+    page = open_direct(browser, platform, live, "coordinator", "coord-1", "Claire Coord")
     assert "/console/" in page.url
     assert page.locator("#fig-learners").inner_text() == "5"
     page.screenshot(path=str(SHOTS / "1-overview.png"), full_page=True)
