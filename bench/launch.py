@@ -30,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -48,7 +47,7 @@ from pylti1p3.contrib.flask import (  # noqa: E402
 )
 from pylti1p3.tool_config import ToolConfJsonFile  # noqa: E402
 
-from tests.platform import ServerThread, TestPlatform, forge  # noqa: E402
+from tests.platform import ServerThread, TestPlatform, auth_redirect_url, forge  # noqa: E402
 
 DEFAULT_LAUNCHES = 80
 DEFAULT_WARMUP = 3
@@ -209,19 +208,7 @@ def build_floor(tmp: Path) -> tuple[flask.Flask, Callable[[TestPlatform], None]]
         p, args = holder["p"], flask.request.values
         state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
         nonces[state] = nonce
-        query = {
-            "scope": "openid",
-            "response_type": "id_token",
-            "response_mode": "form_post",
-            "prompt": "none",
-            "client_id": p.client_id,
-            "redirect_uri": args["target_link_uri"],
-            "state": state,
-            "nonce": nonce,
-            "login_hint": args["login_hint"],
-            "lti_message_hint": args.get("lti_message_hint", ""),
-        }
-        resp = flask.redirect(f"{p.auth_login_url}?{urlencode(query)}")
+        resp = flask.redirect(auth_redirect_url(p.auth_login_url, p.client_id, args, state, nonce))
         resp.set_cookie("lti_state", state, httponly=True, samesite="Lax")
         return resp
 

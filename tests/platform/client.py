@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urlencode, urljoin
 
 import requests
 from requests.cookies import RequestsCookieJar, merge_cookies
@@ -174,3 +174,20 @@ class LaunchResult:
     state: str | None = None
     nonce: str | None = None
     claims: dict[str, Any] = field(default_factory=dict)
+
+
+def auth_redirect_url(auth_login_url: str, client_id: str, args, state: str, nonce: str) -> str:
+    """The OIDC authorisation redirect a minimal tool answers a login initiation with."""
+    query = {
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": client_id,
+        "redirect_uri": args["target_link_uri"],
+        "state": state,
+        "nonce": nonce,
+        "login_hint": args["login_hint"],
+        "lti_message_hint": args.get("lti_message_hint", ""),
+    }
+    return f"{auth_login_url}?{urlencode(query)}"

@@ -5,7 +5,6 @@ import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
 
 import flask
 import jwt
@@ -21,6 +20,7 @@ from tests.platform import (
     PlatformError,
     ServerThread,
     TestPlatform,
+    auth_redirect_url,
     forge,
 )
 
@@ -49,19 +49,7 @@ class FakeTool:
             return flask.Response("unknown platform", status=400)
         state, nonce = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
         self.nonces[state] = nonce
-        query = {
-            "scope": "openid",
-            "response_type": "id_token",
-            "response_mode": "form_post",
-            "prompt": "none",
-            "client_id": p.client_id,
-            "redirect_uri": args["target_link_uri"],
-            "state": state,
-            "nonce": nonce,
-            "login_hint": args["login_hint"],
-            "lti_message_hint": args["lti_message_hint"],
-        }
-        resp = flask.redirect(f"{p.auth_login_url}?{urlencode(query)}")
+        resp = flask.redirect(auth_redirect_url(p.auth_login_url, p.client_id, args, state, nonce))
         resp.set_cookie("lti_state", state, secure=True, httponly=True, samesite="None")
         return resp
 
