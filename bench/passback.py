@@ -133,8 +133,8 @@ def record_changes(user_ids: list[int], count: int, offset: int) -> float:
 
 def deliver_all(timeout: float) -> float:
     """Run the worker until no delivery is pending; seconds taken."""
-    from catalyst_training.lti import worker
-    from catalyst_training.lti.outbox_admin import counts_by_state
+    from catalyst_training.delivery import worker
+    from catalyst_training.delivery.admin import counts_by_state
 
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
@@ -189,7 +189,7 @@ def main() -> None:
         fail_n = args.failure_scores or min(args.scores, 1000)
         endpoint.fail_rate, endpoint.received = args.fail_rate, set()
         record_changes(user_ids, fail_n, 1)  # other modules: new line items for everyone
-        from catalyst_training.lti.outbox_admin import counts_by_state
+        from catalyst_training.delivery.admin import counts_by_state
 
         before = counts_by_state()["delivered"]
         fail_s = deliver_all(timeout=300)

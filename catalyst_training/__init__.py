@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import logging
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 __version__ = "0.1.0"
+
+# Each domain's init_app registers its blueprints, CLI, hooks and rules, in layer order.
+DOMAINS = (
+    "core",
+    "auth",
+    "content",
+    "learning",
+    "mentoring",
+    "lti",
+    "delivery",
+    "reporting",
+    "sandbox",
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -30,27 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"])
     if app.config["LOG_LEVEL"] != "DEBUG":
         logging.getLogger("alembic").setLevel(logging.WARNING)
-    from .core import logging as core_logging
-
-    core_logging.init_app(app)
-
     _init_extensions(app)
-    from .core import errors, security, templating
-
-    errors.init_app(app)
-    security.init_app(app)
-    templating.init_app(app)
-    _register_blueprints(app)
-    from .core import limiter, outage
-
-    limiter.init_app(app)
-    outage.init_app(app)
-    from .lti.outbox import init_app as init_outbox
-
-    init_outbox(app)
-    from .cli import register
-
-    register(app)
+    for domain in DOMAINS:
+        import_module(f"{__name__}.{domain}").init_app(app)
     return app
 
 
@@ -134,20 +130,3 @@ def _init_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
-
-
-def _register_blueprints(app: Flask) -> None:
-    from .auth.views import bp as auth_bp
-    from .core.views import bp as core_bp
-    from .learning.views import bp as learning_bp
-    from .lti.lti11_views import bp as lti11_bp
-    from .lti.views import bp as lti_bp
-    from .mentoring.views import bp as mentoring_bp
-    from .reporting.views import bp as reporting_bp
-
-    for bp in (core_bp, auth_bp, lti_bp, lti11_bp, learning_bp, mentoring_bp, reporting_bp):
-        app.register_blueprint(bp)
-    if app.config.get("DEMO"):
-        from .lti.sandbox import bp as sandbox_bp
-
-        app.register_blueprint(sandbox_bp)

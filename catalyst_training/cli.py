@@ -38,7 +38,7 @@ def initialise(app: Flask) -> None:
 def _serve(app: Flask, host: str, port: int) -> None:
     from waitress import serve as waitress_serve
 
-    from .lti.worker import start_in_process
+    from .delivery.worker import start_in_process
 
     start_in_process(app)
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host  # noqa: S104
@@ -65,35 +65,10 @@ def serve_command(host: str, port: int) -> None:
 def demo_command(host: str, port: int) -> None:
     """Serve with the built-in sandbox platform at /sandbox (never in production)."""
     from . import create_app
-    from .lti.sandbox_platform import register_sandbox
+    from .sandbox.services import register_sandbox
 
     app = create_app({"DEMO": True, "LOOPBACK_SECURE_COOKIES": True})
     initialise(app)
     with app.app_context():
         register_sandbox(f"http://127.0.0.1:{port}")
     _serve(app, host, port)
-
-
-def register(app: Flask) -> None:
-    """Attach every domain's commands to the app's CLI."""
-    from .content import init_app as init_content
-    from .lti.cli import keys_cli, platform_cli
-    from .lti.outbox_cli import scores_cli, worker_command
-
-    init_content(app)
-    app.cli.add_command(platform_cli)
-    from .lti.lti11_cli import add_lti11, lti11_secret
-
-    platform_cli.add_command(add_lti11)
-    platform_cli.add_command(lti11_secret)
-    app.cli.add_command(keys_cli)
-    app.cli.add_command(scores_cli)
-    app.cli.add_command(worker_command)
-    from .lti.roster_cli import roster_cli
-
-    app.cli.add_command(roster_cli)
-    from .auth.cli import users_cli
-    from .reporting.cli import export_cli
-
-    app.cli.add_command(users_cli)
-    app.cli.add_command(export_cli)

@@ -32,6 +32,20 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
     "RATELIMIT_ENABLED": (True, "bool", "Enable rate limiting (Redis storage when configured)."),
     "WORKER_IN_PROCESS": (None, "bool", "Run the grade delivery worker inside `serve`."),
     "STALLED_DAYS": (14, "int", "Days without activity after which a learner is flagged stalled."),
+    "LAUNCH_TOKEN_MAX_AGE": (3600, "int", "Seconds a launch token (?lt=) stays valid."),
+    "LTI11_TIMESTAMP_WINDOW": (300, "int", "Accepted clock difference of LTI 1.1 oauth_timestamp."),
+    "AGS_TIMEOUT": (20, "int", "Read timeout (s) of calls to platforms (AGS, outcomes, tokens)."),
+    "OUTBOX_BATCH": (50, "int", "Grade deliveries a worker claims at once."),
+    "OUTBOX_CONCURRENCY": (4, "int", "Grade deliveries a worker sends in parallel."),
+    "OUTBOX_CLAIM_SECONDS": (
+        120,
+        "int",
+        "Seconds a claimed delivery stays reserved.",
+    ),
+    "OUTBOX_MAX_ATTEMPTS": (30, "int", "Attempts before a failing delivery becomes a dead letter."),
+    "OUTBOX_BACKOFF_BASE": (5, "float", "First retry delay (s); doubles at each attempt."),
+    "OUTBOX_BACKOFF_MAX": (3600, "float", "Longest retry delay (s), also caps Retry-After."),
+    "WORKER_POLL_SECONDS": (2, "float", "Seconds the worker waits for new work when idle."),
     "AUTO_APPROVE_REGISTRATIONS": (
         False,
         "bool",
@@ -63,6 +77,8 @@ class Defaults:
 def _coerce(kind: str, raw: str) -> object:
     if kind == "int":
         return int(raw)
+    if kind == "float":
+        return float(raw)
     if kind == "bool":
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     return raw

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import abort, session
 from flask_babel import gettext as _
@@ -41,6 +41,23 @@ def get_acting() -> Acting | None:
     return Acting(**raw)
 
 
+def _expired() -> NoReturn:
+    abort(
+        401,
+        _("Votre session a expiré ou n'existe pas : relancez l'outil depuis votre cours."),
+    )
+
+
+def require_acting(*allowed: str) -> Acting:
+    """The acting role of this request: 401 without a session, 403 outside `allowed` (if any)."""
+    acting = get_acting()
+    if acting is None:
+        _expired()
+    if allowed and acting.role not in allowed:
+        abort(403, _("Votre rôle ne permet pas d'accéder à cette page."))
+    return acting
+
+
 def clear_acting() -> None:
     """Forget the acting role."""
     session.pop(SESSION_KEY, None)
@@ -52,17 +69,7 @@ def role_required(*allowed: str):
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            acting = get_acting()
-            if acting is None:
-                abort(
-                    401,
-                    _(
-                        "Votre session a expiré ou n'existe pas : relancez l'outil depuis "
-                        "votre cours."
-                    ),
-                )
-            if acting.role not in allowed:
-                abort(403, _("Votre rôle ne permet pas d'accéder à cette page."))
+            require_acting(*allowed)
             return view(*args, **kwargs)
 
         return wrapped

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ..core.limiter import limiter
+from ..core.limiter import limiter, login_limit
 from ..core.models import utcnow
 from ..extensions import db, login_manager
 from . import roles
@@ -61,6 +61,7 @@ def logout():
 
 @bp.route("/auth/login", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
+@login_limit
 def login():
     """Email and password login of a local coordinator account; opens the console."""
     form = LoginForm()

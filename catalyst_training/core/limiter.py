@@ -27,7 +27,6 @@ F = TypeVar("F", bound=Callable)
 limiter = Limiter(key_func=get_remote_address, strategy="fixed-window")
 
 # Endpoints limited per IP by LOGIN_RATE_LIMIT, wherever they are defined.
-LOGIN_ENDPOINTS = ("lti.login", "lti.launch", "lti.launch11", "auth.login", "auth.password_login")
 
 
 def login_rate() -> str:
@@ -73,13 +72,7 @@ def too_many_requests(exc):
 
 
 def init_app(app: Flask) -> None:
-    """Bind the limiter and limit the login endpoints already registered on the app."""
+    """Bind the limiter (login views carry `login_limit` themselves) and its 429 page."""
     _storage_config(app)
     limiter.init_app(app)
     app.register_error_handler(429, too_many_requests)
-    for endpoint in LOGIN_ENDPOINTS:
-        view = app.view_functions.get(endpoint)
-        if view is not None and not getattr(view, "_catalyst_limited", False):
-            wrapped = login_limit(view)
-            wrapped._catalyst_limited = True  # type: ignore[attr-defined]
-            app.view_functions[endpoint] = wrapped

@@ -107,7 +107,7 @@ def configure(level: str = "INFO", fmt: str = "text", stream=None) -> logging.Ha
 def init_app(app: Flask) -> None:
     """Configure logging from LOG_LEVEL / LOG_FORMAT and give every request an id."""
     if not app.testing:
-        configure(app.config.get("LOG_LEVEL", "INFO"), app.config.get("LOG_FORMAT", "text"))
+        configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
 
     @app.before_request
     def _request_id() -> None:

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, render_template, request
-from flask_babel import gettext as _
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
 
-from ..auth import roles
-from ..auth.services import get_acting, role_required
-from ..content.loader import load_programme
 from ..extensions import cache
-from .forms import DeepLinkForm
 from .launch import CLAIM, DL_CLAIM
 from .registry import DatabaseToolConf
 
@@ -82,42 +76,32 @@ def build_items(modules, slugs: list[str], launch_url: str) -> list[DeepLinkReso
     return items
 
 
-@role_required(roles.MENTOR, roles.COORDINATOR)
-def picker():
-    """Show the programme's modules; on submit, answer the platform with the chosen ones."""
-    acting = get_acting()
-    assert acting is not None
-    stored = cache.get(_key(acting.launch_id or "")) if acting.launch_id else None
-    if not stored:
-        abort(
-            400, _("Aucune demande de liens profonds en cours : relancez-la depuis la plateforme.")
-        )
-    settings = stored["settings"]
-    modules = load_programme(current_app.config["CONTENT_PATH"])
-    multiple = _multiple(settings)
-    form = DeepLinkForm(multiple=multiple, modules=modules)
-    if not _accepts_links(settings):
-        abort(
-            400,
-            _(
-                "La plateforme n'accepte pas de liens vers une activité LTI "
-                "(ltiResourceLink) : rien ne peut être ajouté."
-            ),
-        )
-    if request.method == "POST" and form.validate_on_submit():
-        slugs = form.chosen()
-        from .views import launch_url
+def pending_request(launch_id: str | None) -> dict[str, Any] | None:
+    """The deep-linking request remembered for this launch, if it is still open."""
+    return cache.get(_key(launch_id)) if launch_id else None
 
-        conf = DatabaseToolConf()
-        registration = conf.find_registration_by_params(stored["iss"], stored["client_id"])
-        if registration is None:
-            abort(403, _("Cette plateforme n'est plus active."))
-        link = _DeepLink(registration, stored["deployment_id"], settings)
-        token = link.get_response_jwt(build_items(modules, slugs, launch_url()))
-        cache.delete(_key(acting.launch_id or ""))
-        return render_template(
-            "lti/deep_link_return.html", action=settings["deep_link_return_url"], jwt=token
-        )
-    return render_template(
-        "lti/deep_link.html", form=form, modules=modules, multiple=multiple, settings=settings
+
+def accepts_links(settings: dict[str, Any]) -> bool:
+    """The platform accepts ltiResourceLink items."""
+    return _accepts_links(settings)
+
+
+def allows_multiple(settings: dict[str, Any]) -> bool:
+    """The platform accepts several items at once."""
+    return _multiple(settings)
+
+
+def response_jwt(stored: dict[str, Any], modules, slugs: list[str], launch_url: str) -> str | None:
+    """The signed deep-linking response for the chosen modules (None: platform gone)."""
+    registration = DatabaseToolConf().find_registration_by_params(
+        stored["iss"], stored["client_id"]
     )
+    if registration is None:
+        return None
+    link = _DeepLink(registration, stored["deployment_id"], stored["settings"])
+    return link.get_response_jwt(build_items(modules, slugs, launch_url))
+
+
+def forget(launch_id: str) -> None:
+    """Close the deep-linking request of this launch."""
+    cache.delete(_key(launch_id))

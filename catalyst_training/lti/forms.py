@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectMultipleField, SubmitField
+from wtforms import RadioField, SelectMultipleField, SubmitField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -36,10 +36,3 @@ class DeepLinkForm(FlaskForm):
     def chosen(self) -> list[str]:
         """The chosen module slugs."""
         return list(self.modules.data) if self.multiple else [self.module.data]
-
-
-class RequeueForm(FlaskForm):
-    """Re-queue grade deliveries: one (delivery id) or every dead letter (no id)."""
-
-    delivery = HiddenField()
-    submit = SubmitField(_l("Renvoyer"))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from .http import http_session
+from ..core.http import http_session
 from .models import Platform
 from .roster import access_token, next_link
 

@@ -12,8 +12,8 @@ import requests
 from flask import current_app
 from jwcrypto.jwk import JWK
 
+from ..core.http import http_session
 from ..extensions import cache
-from .http import http_session
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from flask import current_app, g, render_template, request
+from flask import current_app, g
 from flask_babel import gettext as _
 
-from ..core.errors import render_error
-from ..core.security import invalidate_origins
-from ..extensions import db
-from . import keys
-from .http import http_session
+from ..core.http import http_session
 from .registry import RegistryError, add_platform, find_platform
 
 log = logging.getLogger(__name__)
@@ -200,25 +196,3 @@ def register_platform(config_url: str, token: str | None, base: str) -> Any:
         raise RegistrationError(400, str(exc)) from exc
     platform.extra = {**(platform.extra or {}), "registered_by": "dynamic-registration"}
     return platform
-
-
-def register_view():
-    """GET /lti/register: the platform opens this in a window or iframe during installation."""
-    from .views import launch_url
-
-    config_url = request.args.get("openid_configuration", "")
-    token = request.args.get("registration_token") or None
-    base = launch_url().rsplit("/lti/launch", 1)[0]
-    try:
-        if not config_url:
-            raise RegistrationError(400, _("Paramètre openid_configuration manquant."))
-        keys.ensure_key()
-        platform = register_platform(config_url, token, base)
-    except RegistrationError as exc:
-        db.session.rollback()
-        log.warning("dynamic registration refused: %s (%s)", exc.message, config_url)
-        return render_error(exc.status, exc.message, reason="registration")
-    db.session.commit()
-    invalidate_origins()
-    log.info("platform %s registered dynamically (active=%s)", platform.id, platform.active)
-    return render_template("lti/registered.html", platform=platform)

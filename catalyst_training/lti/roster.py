@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import re
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import jwt
 from sqlalchemy import select
 
 from ..auth import roles as app_roles
 from ..auth.models import Context, Membership, User
+from ..core.http import http_session
 from ..extensions import db
 from ..mentoring.placement import place_from_launch
-from . import keys
-from .http import http_session
+from . import oauth
 from .models import Platform
 from .roles import map_roles
 
@@ -53,35 +50,15 @@ def next_link(header: str | None) -> str | None:
 
 
 def access_token(platform: Platform, scopes: list[str], timeout: float = TIMEOUT) -> str:
-    """client_credentials grant with a JWT assertion signed by the tool's key."""
-    key = keys.signing_key() or keys.ensure_key()
-    now = int(time.time())
-    assertion = jwt.encode(
-        {
-            "iss": platform.client_id,
-            "sub": platform.client_id,
-            "aud": platform.audience or platform.auth_token_url,
-            "iat": now,
-            "exp": now + 300,
-            "jti": uuid.uuid4().hex,
-        },
-        key.private_pem,
-        algorithm="RS256",
-        headers={"kid": key.kid},
+    """The platform's shared bearer token for `scopes` (see lti.oauth)."""
+    client = oauth.Client(
+        platform.id, platform.client_id, platform.auth_token_url, platform.audience
     )
-    resp = http_session().post(
-        platform.auth_token_url or "",
-        data={
-            "grant_type": "client_credentials",
-            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-            "client_assertion": assertion,
-            "scope": " ".join(scopes),
-        },
-        timeout=timeout,
-    )
-    if resp.status_code != 200 or "access_token" not in resp.json():
-        raise RosterError(f"token endpoint answered {resp.status_code}: {resp.text[:200]}")
-    return resp.json()["access_token"]
+    try:
+        return oauth.access_token(client, tuple(scopes), timeout=timeout)
+    except oauth.TokenError as exc:
+        body = exc.response.text[:200] if exc.response is not None else ""
+        raise RosterError(f"{exc} {body}".strip()) from exc
 
 
 def fetch_pages(url: str, token: str) -> Iterator[list[dict[str, Any]]]:
@@ -177,7 +154,8 @@ def sync_roster(
     if not context.memberships_url:
         raise RosterError("no NRPS memberships URL: launch from this course first")
     platform = db.session.get(Platform, context.platform_id)
-    assert platform is not None
+    if platform is None or not platform.active:
+        raise RosterError("the course run's platform is no longer registered or active")
     token = access_token(platform, [NRPS_SCOPE])
     members: list[dict[str, Any]] = []
     pages = 0

@@ -25,7 +25,7 @@ class NoRoleError(ValueError):
     """The launch carries no role this tool knows."""
 
 
-def _upsert(model, where: dict[str, Any], values: dict[str, Any]):
+def upsert(model, where: dict[str, Any], values: dict[str, Any]):
     obj = db.session.scalars(select(model).filter_by(**where)).first()
     if obj is None:
         fresh = {k: v for k, v in values.items() if v is not None}
@@ -50,7 +50,7 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
         raise NoRoleError(", ".join(lti_roles) or "(none)")
     presentation = claims.get(CLAIM + "launch_presentation") or {}
     locale = (presentation.get("locale") or claims.get("locale") or "")[:16] or None
-    user = _upsert(
+    user = upsert(
         User,
         {"platform_id": platform.id, "sub": str(claims["sub"])},
         {
@@ -68,7 +68,7 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
     context = None
     if ctx_claim.get("id"):
         nrps = claims.get(NRPS_CLAIM) or {}
-        context = _upsert(
+        context = upsert(
             Context,
             {"platform_id": platform.id, "context_id": str(ctx_claim["id"])},
             {
@@ -78,7 +78,7 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
             },
         )
         db.session.flush()
-        _upsert(
+        upsert(
             Membership,
             {"user_id": user.id, "context_id": context.id},
             {"role": role, "lti_roles": lti_roles, "active": True, "custom": custom or None},
@@ -89,7 +89,7 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
     rl_claim = claims.get(CLAIM + "resource_link") or {}
     if rl_claim.get("id"):
         ags = claims.get(AGS_CLAIM) or {}
-        link = _upsert(
+        link = upsert(
             ResourceLink,
             {"platform_id": platform.id, "resource_link_id": str(rl_claim["id"])},
             {

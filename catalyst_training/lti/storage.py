@@ -75,7 +75,7 @@ def remember_login(location: str, params: dict[str, str], storage_target: str | 
 
 def lifetime() -> int:
     """Seconds a login record lives (the platform answers within this delay)."""
-    return int(current_app.config.get("LTI_STATE_LIFETIME", 600))
+    return int(current_app.config["LTI_STATE_LIFETIME"])
 
 
 def peek(state: str | None) -> dict[str, Any] | None:

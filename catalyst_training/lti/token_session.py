@@ -14,7 +14,7 @@ import hmac
 from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, current_app, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import login_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -25,7 +25,6 @@ from ..extensions import db
 SALT = "catalyst-launch-token"
 PARAM = "lt"
 HEADER = "X-Launch-Token"
-MAX_AGE = 3600
 CSRF_FIELD = "csrf_token"
 _FIELDS = {
     "u": "user_id",
@@ -50,7 +49,7 @@ def issue(acting: Acting) -> str:
 
 def read(token: str) -> Acting | None:
     """The Acting of a valid, unexpired token, else None."""
-    max_age = int(current_app.config.get("LAUNCH_TOKEN_MAX_AGE", MAX_AGE))
+    max_age = int(current_app.config["LAUNCH_TOKEN_MAX_AGE"])
     try:
         data: Any = _serializer().loads(token, max_age=max_age)
     except BadSignature:
@@ -65,11 +64,6 @@ def csrf_secret(acting: Acting) -> str:
     key = current_app.config["SECRET_KEY"].encode()
     msg = f"csrf:{acting.user_id}:{acting.launch_id}".encode()
     return hmac.new(key, msg, hashlib.sha256).hexdigest()
-
-
-def current_token() -> str | None:
-    """The launch token authenticating this request, if any."""
-    return g.get("launch_token")
 
 
 def authenticate_from_token() -> None:
@@ -103,12 +97,8 @@ def _template_token() -> dict[str, Any]:
     return {"launch_token": g.get("launch_token")}
 
 
-def init_blueprint(bp: Blueprint) -> None:
+def init_app(app: Flask) -> None:
     """Install the hooks app-wide; token authentication runs before CSRF protection."""
-
-    @bp.record_once
-    def _install(state) -> None:
-        app = state.app
-        app.before_request_funcs.setdefault(None, []).insert(0, authenticate_from_token)
-        app.url_default_functions.setdefault(None, []).append(_keep_token)
-        app.template_context_processors[None].append(_template_token)
+    app.before_request_funcs.setdefault(None, []).insert(0, authenticate_from_token)
+    app.url_default_functions.setdefault(None, []).append(_keep_token)
+    app.template_context_processors[None].append(_template_token)

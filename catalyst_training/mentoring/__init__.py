@@ -1,1 +1,17 @@
-"""The mentoring domain."""
+"""Territories, cohorts, placements, mentors, grading and peer exchanges."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The mentor pages and the peer-exchange completion rule (module.yaml may require it)."""
+    from . import (
+        models,  # noqa: F401 - registers the mentoring tables
+        peer,
+    )
+    from .views import bp
+
+    peer.register_completion_rule()
+    app.register_blueprint(bp)

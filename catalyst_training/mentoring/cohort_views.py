@@ -151,34 +151,6 @@ def cohorts():
     )
 
 
-@bp.post("/roster/sync")
-@role_required(*STAFF)
-def roster_sync():
-    """Pull the course run's members from the platform (NRPS)."""
-    from ..lti.roster import RosterError, sync_roster
-
-    who = viewer()
-    context = db.session.get(Context, who.context_pk) if who.context_pk else None
-    if context is None:
-        abort(400)
-    try:
-        report = sync_roster(context, utcnow())
-        db.session.commit()
-        flash(
-            _(
-                "%(n)s membres synchronisés, %(new)s nouveaux, %(gone)s inactifs.",
-                n=report.members,
-                new=report.created,
-                gone=report.deactivated,
-            ),
-            "success",
-        )
-    except RosterError:
-        db.session.rollback()
-        flash(_("La plateforme n'a pas fourni la liste des membres."), "error")
-    return redirect(url_for("mentoring.home"))
-
-
 @bp.route("/peer", methods=["GET", "POST"])
 @role_required(*STAFF)
 def peer_sessions():

@@ -8,14 +8,12 @@ from flask_babel import gettext as _
 from ..auth import roles
 from ..auth.services import get_acting, role_required
 from ..core.models import utcnow
-from . import access, dashboard, peer
+from . import access, dashboard
 from . import models as _models  # noqa: F401  (tables in the metadata)
 from .heatmap_html import body_html
 from .learner import learner_file
 
 bp = Blueprint("mentoring", __name__, url_prefix="/mentor")
-# module.yaml may require a peer exchange for completion: the rule lives here, not in learning.
-peer.register_completion_rule()
 STAFF = (roles.MENTOR, roles.COORDINATOR)
 ANY = (roles.LEARNER, roles.MENTOR, roles.COORDINATOR)
 
@@ -58,7 +56,7 @@ def home():
         stalled=request.args.get("stalled") == "1",
         sort=request.args.get("sort") if request.args.get("sort") in dashboard.SORTS else "name",
     )
-    days = int(current_app.config.get("STALLED_DAYS", 14))
+    days = int(current_app.config["STALLED_DAYS"])
     now = utcnow()
     modules, rows = dashboard.heatmap(who, filters, now, days)
     return render_template(

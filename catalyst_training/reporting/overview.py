@@ -10,9 +10,9 @@ from sqlalchemy import and_, case, func, select
 
 from ..auth import roles
 from ..auth.models import Membership
+from ..delivery.models import DEAD, IN_FLIGHT, PENDING, GradeDelivery
 from ..extensions import db
 from ..learning.models import COMPLETED, IN_PROGRESS, SUBMITTED, ModuleProgress, Submission
-from ..lti.outbox_models import DEAD, IN_FLIGHT, PENDING, GradeDelivery
 from ..mentoring.models import Cohort, CohortMember, Territory
 from .filters import Filters
 from .records import apply_filters

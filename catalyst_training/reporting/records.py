@@ -14,10 +14,10 @@ from sqlalchemy.sql.functions import FunctionElement
 from ..auth import roles
 from ..auth.models import Context, Membership, User
 from ..content.models import ModuleVersion
+from ..delivery.models import DELIVERED, GradeDelivery
 from ..extensions import db
 from ..learning.models import NOT_STARTED, ModuleProgress, Submission
 from ..lti.models import Platform
-from ..lti.outbox_models import DELIVERED, GradeDelivery
 from ..mentoring.models import Cohort, CohortMember, Territory, cohort_mentors
 from .filters import Filters
 

@@ -76,7 +76,7 @@ def home():
     """Programme overview: learners, per-module funnel, grading and passback figures."""
     filters = current_filters()
     modules = programme_modules()
-    days = int(current_app.config.get("STALLED_DAYS", 14))
+    days = int(current_app.config["STALLED_DAYS"])
     figures = overview.overview(filters, modules, utcnow(), days)
     legend = (_("Apprenants"), _("Commencé"), _("Terminé"))
     funnel = charts.funnel_svg(

@@ -71,7 +71,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
     from catalyst_training import create_app
     from catalyst_training.cli import initialise
     from catalyst_training.extensions import db
-    from catalyst_training.lti.sandbox_platform import register_sandbox
+    from catalyst_training.sandbox.services import register_sandbox
 
     instance = tmp_path_factory.mktemp("demo-instance")
     app = create_app(

@@ -139,7 +139,7 @@ def test_sandbox_key_is_private_and_published(demo_server):
 
 def test_register_sandbox_is_idempotent_and_follows_the_port(demo_server):
     from catalyst_training.lti.registry import list_platforms
-    from catalyst_training.lti.sandbox_platform import ISSUER, register_sandbox
+    from catalyst_training.sandbox.services import ISSUER, register_sandbox
 
     app = demo_server.app
     with app.app_context():

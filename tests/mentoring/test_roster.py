@@ -72,7 +72,7 @@ def test_sync_from_the_mentor_page_and_cli(platform, launched, cli):
     from tests.learning.helpers import csrf
 
     resp = session.post(
-        session.base + "/mentor/roster/sync", data={"csrf_token": csrf(page.text)}, timeout=10
+        session.base + "/lti/roster/sync", data={"csrf_token": csrf(page.text)}, timeout=10
     )
     assert "5 membres synchronisés" in resp.text
     result = cli("roster", "sync", "--context", "course-v1:FUN+CAT+2026")

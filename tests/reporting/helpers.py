@@ -7,9 +7,9 @@ from datetime import timedelta
 from catalyst_training.auth.models import ResourceLink
 from catalyst_training.content.services import current_version
 from catalyst_training.core.models import utcnow
+from catalyst_training.delivery.models import DELIVERED, GradeDelivery
 from catalyst_training.extensions import db
 from catalyst_training.learning.models import ModuleProgress, Submission
-from catalyst_training.lti.outbox_models import DELIVERED, GradeDelivery
 from tests.mentoring.helpers import SLUG, World, build_world
 
 INJECTED = '=HYPERLINK("http://evil")'

@@ -1,0 +1,86 @@
+"""What coordinators and the CLI do with the outbox: overview, re-queue, resync (flush only)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from ..auth.models import Context, Membership, ResourceLink, User
+from ..core.models import utcnow
+from ..extensions import db
+from ..learning.models import ModuleProgress
+from .models import DEAD, DELIVERED, IN_FLIGHT, PENDING, STATES, GradeDelivery
+from .outbox import SCORE_FIELDS, enqueue
+
+T = GradeDelivery
+
+
+def counts_by_state() -> dict[str, int]:
+    """How many deliveries are in each state."""
+    found = dict(db.session.execute(select(T.state, func.count(T.id)).group_by(T.state)).all())
+    return {state: int(found.get(state, 0)) for state in STATES}
+
+
+def undelivered(limit: int = 200) -> list[tuple[GradeDelivery, User, ResourceLink, Context | None]]:
+    """Dead letters first, then pending and in-flight deliveries, with who and where."""
+    rows = db.session.execute(
+        select(T, User, ResourceLink, Context)
+        .join(User, User.id == T.user_id)
+        .join(ResourceLink, ResourceLink.id == T.resource_link_id)
+        .join(Context, Context.id == T.context_id, isouter=True)
+        .where(T.state.in_((DEAD, PENDING, IN_FLIGHT)))
+        .order_by(T.state, T.next_attempt_at, T.id)
+        .limit(limit)
+    ).all()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def requeue(ids: list[int] | None = None) -> int:
+    """Put dead (or waiting) deliveries back in the queue, due now; None = every dead letter."""
+    query = update(T).where(T.state.in_((DEAD, PENDING)))
+    if ids is not None:
+        if not ids:
+            return 0
+        query = query.where(T.id.in_(ids))
+    else:
+        query = query.where(T.state == DEAD)
+    now = utcnow()
+    result = db.session.execute(
+        query.values(state=PENDING, attempts=0, next_attempt_at=now, updated_at=now),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount
+
+
+def resync(context_id: str | None = None, slug: str | None = None) -> int:
+    """Send the current score of every started learner x module again (fresh timestamp)."""
+    query = select(ModuleProgress).where(ModuleProgress.activity_progress.is_not(None))
+    if slug:
+        query = query.where(ModuleProgress.module_slug == slug)
+    context_pks: list[int | None] = [None]
+    if context_id:
+        context_pks = list(db.session.scalars(select(Context.id).filter_by(context_id=context_id)))
+        members = select(Membership.user_id).where(Membership.context_id.in_(context_pks))
+        query = query.where(ModuleProgress.user_id.in_(members))
+    now = utcnow()
+    total = 0
+    for row in db.session.scalars(query.order_by(ModuleProgress.id)):
+        values = {f: getattr(row, f, None) for f in SCORE_FIELDS}
+        values["score_given"], values["score_maximum"] = row.score, 100.0
+        for pk in context_pks:
+            total += enqueue(db.session, row.user_id, row.module_slug, values, now, context_pk=pk)
+    db.session.flush()
+    return total
+
+
+def delivered_count() -> int:
+    """How many deliveries reached a platform."""
+    return db.session.scalar(select(func.count(T.id)).where(T.state == DELIVERED)) or 0
+
+
+def oldest_waiting():
+    """When the oldest score still waiting for delivery changed (None when none waits)."""
+    from .outbox import aware
+
+    return aware(
+        db.session.scalar(select(func.min(T.timestamp)).where(T.state.in_((PENDING, IN_FLIGHT))))
+    )

@@ -1,0 +1,8 @@
+"""Delivery pages."""
+
+from __future__ import annotations
+
+from . import deliveries  # noqa: F401 - routes attach to bp on import
+from .blueprint import bp
+
+__all__ = ["bp"]

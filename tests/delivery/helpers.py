@@ -1,0 +1,145 @@
+"""Helpers for grade passback tests: a gradebook of learners with AGS links, a worker to drain."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from catalyst_training.auth.models import Context, Membership, ResourceLink, User
+from catalyst_training.core.models import utcnow
+from catalyst_training.delivery import worker
+from catalyst_training.delivery.models import IN_FLIGHT, PENDING, GradeDelivery
+from catalyst_training.delivery.transports import ags
+from catalyst_training.extensions import db
+from catalyst_training.learning.models import ScoreEvent
+from catalyst_training.lti.models import Platform
+
+SLUG = "module-exemple"
+ALL_SCOPES = [ags.LINEITEM_SCOPE, ags.RESULT_READ_SCOPE, ags.SCORE_SCOPE]
+
+
+class Gradebook:
+    """Learners of one course on the test platform, and helpers to change and deliver scores."""
+
+    def __init__(self, platform) -> None:
+        self.platform = platform
+        self.row = db.session.scalars(
+            select(Platform).filter_by(client_id=platform.client_id)
+        ).one()
+        self.context = Context(platform_id=self.row.id, context_id="course-v1:FUN+CAT+2026")
+        db.session.add(self.context)
+        db.session.flush()
+        self.lineitem = platform.ags.add_lineitem("course", label="Module", resourceId=SLUG)
+        self._links: dict[str, ResourceLink] = {}
+
+    def link(self, mode: str = "declarative", scopes: list[str] | None = None) -> ResourceLink:
+        """The course's resource link showing the module, with a declarative line item or not."""
+        key = f"{mode}:{scopes}"
+        if key not in self._links:
+            declarative = mode == "declarative"
+            link = ResourceLink(
+                platform_id=self.row.id,
+                context_id=self.context.id,
+                resource_link_id=f"rl-{len(self._links) + 1}",
+                module_slug=SLUG,
+                lineitem_url=self.lineitem if declarative else None,
+                lineitems_url=self.platform.ags.lineitems_url("course"),
+                ags_scopes=ALL_SCOPES if scopes is None else scopes,
+            )
+            db.session.add(link)
+            db.session.flush()
+            self._links[key] = link
+        return self._links[key]
+
+    def learner(self, sub: str, **link_options) -> User:
+        """A learner of the course (the link is created first)."""
+        self.link(**link_options)
+        user = User(platform_id=self.row.id, sub=sub)
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Membership(user_id=user.id, context_id=self.context.id, role="learner"))
+        db.session.commit()
+        return user
+
+    def change(
+        self,
+        user: User,
+        score: float | None,
+        activity="Completed",
+        grading="FullyGraded",
+        at: datetime | None = None,
+    ) -> datetime:
+        """Record a score event as learning does; commit (the outbox row comes with it)."""
+        at = at or utcnow()
+        db.session.add(
+            ScoreEvent(
+                user_id=user.id,
+                module_slug=SLUG,
+                score_given=score,
+                score_maximum=100.0,
+                activity_progress=activity,
+                grading_progress=grading,
+                created_at=at,
+            )
+        )
+        db.session.commit()
+        return at
+
+
+def drain(timeout: float = 15.0, name: str = "test-worker") -> Counter:
+    """Run the worker until nothing is pending or in flight (or fail after `timeout`)."""
+    total: Counter = Counter()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        total.update(worker.run_batch(name))
+        db.session.expire_all()
+        left = db.session.scalar(
+            select(db.func.count(GradeDelivery.id)).where(
+                GradeDelivery.state.in_((PENDING, IN_FLIGHT))
+            )
+        )
+        if not left:
+            return total
+        time.sleep(0.02)
+    raise AssertionError(f"deliveries still pending after {timeout}s: {total}")
+
+
+def run_workers(app, count: int, timeout: float = 20.0) -> list[Counter]:
+    """`count` workers in threads, each with its own app context and session, until drained."""
+    results: list[Counter] = [Counter() for _ in range(count)]
+    errors: list[BaseException] = []
+
+    def target(i: int) -> None:
+        try:
+            with app.app_context():
+                results[i] = drain(timeout, name=f"worker-{i}")
+                db.session.remove()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout + 5)
+    assert not errors, errors
+    return results
+
+
+def deliveries() -> list[GradeDelivery]:
+    """Every outbox row, oldest first."""
+    db.session.expire_all()
+    return list(db.session.scalars(select(GradeDelivery).order_by(GradeDelivery.id)))
+
+
+def expire_claims() -> None:
+    """Pretend every claim ran out (a worker died long ago)."""
+    past = utcnow() - timedelta(seconds=1)
+    for row in deliveries():
+        if row.state == IN_FLIGHT:
+            row.claimed_until = past
+    db.session.commit()
