@@ -8,7 +8,7 @@ from ..auth.models import Context, Membership, ResourceLink, User
 from ..core.models import utcnow
 from ..extensions import db
 from ..learning.models import ModuleProgress
-from .models import DEAD, DELIVERED, IN_FLIGHT, PENDING, STATES, GradeDelivery
+from .models import DEAD, IN_FLIGHT, PENDING, STATES, GradeDelivery
 from .outbox import SCORE_FIELDS, enqueue
 
 T = GradeDelivery
@@ -72,14 +72,9 @@ def resync(context_id: str | None = None, slug: str | None = None) -> int:
     return total
 
 
-def delivered_count() -> int:
-    """How many deliveries reached a platform."""
-    return db.session.scalar(select(func.count(T.id)).where(T.state == DELIVERED)) or 0
-
-
 def oldest_waiting():
     """When the oldest score still waiting for delivery changed (None when none waits)."""
-    from .outbox import aware
+    from ..core.models import aware
 
     return aware(
         db.session.scalar(select(func.min(T.timestamp)).where(T.state.in_((PENDING, IN_FLIGHT))))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, bindparam, event, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..auth.models import Membership, ResourceLink, User
-from ..core.models import utcnow
+from ..core.models import aware, utcnow
 from ..extensions import db
 from ..learning.models import ScoreEvent
 from ..lti.lti11.models import outcome_target
@@ -44,13 +44,6 @@ class Job:
     audience: str | None
     score: dict[str, Any]
     timestamp: datetime
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """A datetime read back from the database as UTC-aware (SQLite drops the zone)."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def target_of(link: ResourceLink, slug: str) -> tuple[str, str, str | None] | None:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
+from ..core.models import aware
 from ..extensions import db
 from .grading import build_order, grade, percent, score_answers
 from .models import LessonView, QuizAttempt
@@ -71,7 +72,7 @@ def quiz_state(quiz, attempts: list[QuizAttempt], now: datetime) -> dict[str, An
     wait_until = None
     if done and quiz.cooldown_minutes:
         wait_until = done[-1].submitted_at + timedelta(minutes=quiz.cooldown_minutes)
-        if _aware(wait_until) <= now:
+        if aware(wait_until) <= now:
             wait_until = None
     passed = any(a.passed for a in done)
     reason = None
@@ -91,13 +92,6 @@ def quiz_state(quiz, attempts: list[QuizAttempt], now: datetime) -> dict[str, An
         "passed": passed,
         "last": left == 0,
     }
-
-
-def _aware(value: datetime) -> datetime:
-    # SQLite returns naive datetimes even for timezone-aware columns; they are stored in UTC.
-    from datetime import UTC
-
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def start_attempt(user_id: int, slug: str, version_id: int, quiz, now: datetime) -> QuizAttempt:
@@ -183,14 +177,6 @@ def submit_attempt(attempt: QuizAttempt, quiz, form: MultiDict, now: datetime) -
     for key, value in values.items():
         set_committed_value(attempt, key, value)
     return True
-
-
-def regrade_attempt(attempt: QuizAttempt, quiz) -> None:
-    """Score a submitted attempt again against the quiz version it was made on."""
-    points, maximum, results = score_answers(quiz.questions, attempt.answers or {})
-    attempt.points, attempt.max_points, attempt.results = points, maximum, results
-    attempt.percent = percent(points, maximum)
-    attempt.passed = attempt.percent >= quiz.pass_mark
 
 
 def viewed_lessons(user_id: int, slug: str) -> set[str]:

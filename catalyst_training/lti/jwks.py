@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
 from typing import Any
 
 import requests
@@ -78,9 +77,3 @@ def _find(data: dict[str, Any] | None, kid: str):
                 _decoded[fingerprint] = load_pem_public_key(pem)
             return _decoded[fingerprint]
     return None
-
-
-def clear_memory_cache() -> None:
-    """Forget decoded keys (tests)."""
-    _decoded.clear()
-    time.sleep(0)

@@ -10,6 +10,7 @@ from sqlalchemy import String, select, type_coerce
 
 from ..auth.models import User
 from ..content.services import current_versions
+from ..core.models import aware
 from ..extensions import db
 from ..learning.models import COMPLETED, IN_PROGRESS, NOT_STARTED, ModuleProgress
 from ..learning.modules import module_for_version
@@ -52,11 +53,6 @@ class Filters:
     status: str | None = None
     stalled: bool = False
     sort: str = "name"
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """A datetime in UTC (SQLite returns naive values)."""
-    return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
 def _parse(value) -> datetime | None:

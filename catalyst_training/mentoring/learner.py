@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..core.models import aware
 from ..extensions import db
 from ..learning.models import LessonView, ModuleProgress, QuizAttempt, Submission
-from .dashboard import aware, programme_modules
+from .dashboard import programme_modules
 from .models import Review
 
 

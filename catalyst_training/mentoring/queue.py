@@ -9,10 +9,10 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
+from ..core.models import aware
 from ..extensions import db
 from ..learning.models import SUBMITTED, Submission
 from .access import Viewer, visible_cohorts
-from .dashboard import aware
 from .models import Cohort, CohortMember, GradingLease
 
 STATES = ("submitted", "resubmitted", "overdue")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..auth import roles
 from ..auth.models import Membership, User
+from ..core.models import parse_date
 from ..extensions import db
 
 
@@ -58,13 +59,6 @@ def _int(raw: str | None) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat((raw or "").strip())
-    except ValueError:
-        return None
-
-
 def parse_filters(args: Mapping[str, str], scope: tuple[int, ...] | None) -> Filters:
     """Filters from query arguments (unknown or malformed values are ignored)."""
     context_pk = _int(args.get("context"))
@@ -76,8 +70,8 @@ def parse_filters(args: Mapping[str, str], scope: tuple[int, ...] | None) -> Fil
         region=(args.get("region") or "").strip() or None,
         territory_id=_int(args.get("territory")),
         cohort_id=_int(args.get("cohort")),
-        date_from=_date(args.get("from")),
-        date_to=_date(args.get("to")),
+        date_from=parse_date(args.get("from")),
+        date_to=parse_date(args.get("to")),
     )
 
 
