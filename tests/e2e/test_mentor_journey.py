@@ -15,7 +15,7 @@ from catalyst_training.auth.models import Context
 from catalyst_training.extensions import db
 from catalyst_training.lti.models import Platform
 from catalyst_training.mentoring import territories
-from tests.e2e.conftest import CHROMIUM_ARGS, REPO_ROOT, browser, chromium_path  # noqa: F401
+from tests.e2e.conftest import REPO_ROOT
 from tests.platform import TestPlatform
 from tests.platform.lti import PlatformConf, PlatformOIDCLogin
 
@@ -63,7 +63,7 @@ def cohort(framed):
     db.session.commit()
 
 
-def open_as(browser, platform, role, user_id, name):  # noqa: F811
+def open_as(browser, platform, role, user_id, name):
     """A course page on the platform's origin framing the tool; returns (page, tool frame)."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 1200})
     context.set_default_timeout(10_000)
@@ -77,7 +77,7 @@ def open_as(browser, platform, role, user_id, name):  # noqa: F811
     return page, frame
 
 
-def open_direct(browser, platform, live, role, user_id, name):  # noqa: F811
+def open_direct(browser, platform, live, role, user_id, name):
     """The tool's landing page opened directly (top level), after a real launch."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(10_000)
@@ -95,7 +95,7 @@ def submit(frame, tool, text):
     frame.wait_for_load_state()
 
 
-def test_mentor_journey(browser, framed, cohort):  # noqa: F811
+def test_mentor_journey(browser, framed, cohort):
     SHOTS.mkdir(parents=True, exist_ok=True)
     tool = framed.tool
     learner_page, learner = open_as(browser, framed, "learner", "learner-1", "Alice Martin")

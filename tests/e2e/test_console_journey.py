@@ -15,8 +15,8 @@ from catalyst_training.extensions import db
 from catalyst_training.learning.models import ModuleProgress
 from catalyst_training.lti.models import Platform
 from catalyst_training.mentoring import placement, territories
-from tests.e2e.conftest import CHROMIUM_ARGS, REPO_ROOT, browser, chromium_path  # noqa: F401
-from tests.mentoring.test_browser import SLUG, open_direct
+from tests.e2e.conftest import REPO_ROOT
+from tests.e2e.test_mentor_journey import SLUG, open_direct
 
 pytestmark = pytest.mark.browser
 SHOTS = REPO_ROOT / "test-output" / "reporting"
@@ -65,7 +65,7 @@ def _expected(cohort_slug: str) -> dict[str, str]:
     return {s: st for s, st in rows if (s in lyon) == (cohort_slug == "lyon")}
 
 
-def test_coordinator_console_journey(browser, platform, live, programme_world, tmp_path):  # noqa: F811
+def test_coordinator_console_journey(browser, platform, live, programme_world, tmp_path):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = open_direct(browser, platform, live, "coordinator", "coord-1", "Claire Coord")
     assert "/console/" in page.url
