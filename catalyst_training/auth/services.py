@@ -26,6 +26,7 @@ class Acting:
     resource_link_pk: int | None = None
     launch_id: str | None = None
     locale: str | None = None
+    deployment_pk: int | None = None
 
 
 def set_acting(acting: Acting) -> None:
@@ -41,7 +42,8 @@ def get_acting() -> Acting | None:
     return Acting(**raw)
 
 
-def _expired() -> NoReturn:
+def session_expired() -> NoReturn:
+    """Abort with 401: no session, or one that no longer holds."""
     abort(
         401,
         _("Votre session a expiré ou n'existe pas : relancez l'outil depuis votre cours."),
@@ -52,7 +54,7 @@ def require_acting(*allowed: str) -> Acting:
     """The acting role of this request: 401 without a session, 403 outside `allowed` (if any)."""
     acting = get_acting()
     if acting is None:
-        _expired()
+        session_expired()
     if allowed and acting.role not in allowed:
         abort(403, _("Votre rôle ne permet pas d'accéder à cette page."))
     return acting

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..mentoring.placement import place_from_launch
 from .groups import groups_fetcher
 from .launch import CLAIM
-from .models import Platform
+from .models import Deployment, Platform
 from .roles import map_roles
 
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -102,6 +102,12 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
             },
         )
     db.session.flush()
+    deployment = db.session.scalar(
+        select(Deployment.id).where(
+            Deployment.platform_id == platform.id,
+            Deployment.deployment_id == str(claims.get(CLAIM + "deployment_id") or ""),
+        )
+    )
     return Acting(
         user_id=user.id,
         role=role,
@@ -110,7 +116,22 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
         resource_link_pk=link.id if link else None,
         launch_id=launch_id,
         locale=locale,
+        deployment_pk=deployment,
     )
+
+
+def launch_revoked(acting: Acting) -> str | None:
+    """Why a launched session no longer holds: its platform or deployment was deactivated."""
+    if acting.platform_id is None:
+        return None
+    platform = db.session.get(Platform, acting.platform_id)
+    if platform is None or not platform.active:
+        return "platform deactivated"
+    if acting.deployment_pk is not None:
+        deployment = db.session.get(Deployment, acting.deployment_pk)
+        if deployment is None or not deployment.active:
+            return "deployment deactivated"
+    return None
 
 
 def _module_slug(custom: dict[str, Any]) -> str | None:

@@ -34,6 +34,7 @@ _FIELDS = {
     "k": "resource_link_pk",
     "l": "launch_id",
     "lc": "locale",
+    "d": "deployment_pk",
 }
 
 
