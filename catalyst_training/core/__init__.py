@@ -7,9 +7,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Logging, error pages, security headers, templating, rate limits, outages, health."""
-    from . import errors, limiter, logging, outage, security, templating
+    from . import converters, errors, limiter, logging, outage, security, templating
     from .views import bp
 
+    converters.init_app(app)
     logging.init_app(app)
     errors.init_app(app)
     security.init_app(app)
