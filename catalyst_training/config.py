@@ -46,6 +46,13 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
     "OUTBOX_BACKOFF_BASE": (5, "float", "First retry delay (s); doubles at each attempt."),
     "OUTBOX_BACKOFF_MAX": (3600, "float", "Longest retry delay (s), also caps Retry-After."),
     "WORKER_POLL_SECONDS": (2, "float", "Seconds the worker waits for new work when idle."),
+    "OUTBOUND_ALLOW": (
+        "",
+        "str",
+        "Extra networks (CIDR, comma-separated) outbound calls may reach; tests/demo: loopback.",
+    ),
+    "OUTBOUND_TIMEOUT": (20, "float", "Read timeout (s) of an outbound call to a platform."),
+    "OUTBOUND_MAX_BYTES": (1048576, "int", "Largest answer (bytes) read from a platform."),
     "AUTO_APPROVE_REGISTRATIONS": (
         False,
         "bool",
