@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import Row, and_, select
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
@@ -59,22 +59,21 @@ def queue(
     holder = aliased(User)
     query = (
         select(
-            Submission.id,
-            Submission.user_id,
-            Submission.module_slug,
-            Submission.number,
-            Submission.submitted_at,
-            previous.due_at,
-            User.name,
-            User.given_name,
-            User.family_name,
-            User.email,
-            User.sub,
-            Cohort.name,
-            holder.id,
-            holder.name,
-            holder.sub,
-            GradingLease.expires_at,
+            Submission.id.label("submission_id"),
+            Submission.user_id.label("user_id"),
+            Submission.module_slug.label("module_slug"),
+            Submission.number.label("number"),
+            Submission.submitted_at.label("submitted_at"),
+            previous.due_at.label("due_at"),
+            User.name.label("name"),
+            User.given_name.label("given_name"),
+            User.family_name.label("family_name"),
+            User.email.label("email"),
+            User.sub.label("sub"),
+            Cohort.name.label("cohort"),
+            holder.id.label("holder_id"),
+            holder.name.label("holder_name"),
+            holder.sub.label("holder_sub"),
         )
         .join(User, User.id == Submission.user_id)
         .join(CohortMember, CohortMember.user_id == Submission.user_id)
@@ -103,39 +102,40 @@ def queue(
         like = f"%{filters.learner.strip()}%"
         query = query.where(User.name.ilike(like) | User.email.ilike(like) | User.sub.ilike(like))
     items = []
-    for (
-        sid,
-        uid,
-        slug,
-        number,
-        submitted_at,
-        due_at,
-        name,
-        given,
-        family,
-        email,
-        sub,
-        cohort,
-        holder_id,
-        holder_name,
-        holder_sub,
-        _expires,
-    ) in db.session.execute(query):
-        learner = User(
-            id=uid, name=name, given_name=given, family_name=family, email=email, sub=sub
-        ).display_name
-        shown_holder = None
-        if holder_id is not None:
-            shown_holder = User(id=holder_id, name=holder_name, sub=holder_sub).display_name
-        due, when = aware(due_at), aware(submitted_at)
-        overdue = bool(due and when and when > due)
-        item = QueueItem(
-            sid, uid, learner, cohort, slug, number, when, overdue, shown_holder, holder_id
-        )
+    for row in db.session.execute(query):
+        item = _item(row)
         if filters.state and item.state != filters.state:
             continue
         items.append(item)
     return items[:limit] if limit else items
+
+
+def _item(row: Row) -> QueueItem:
+    # Columns are read by label, so adding or reordering one in the select cannot shift values.
+    learner = User(
+        id=row.user_id,
+        name=row.name,
+        given_name=row.given_name,
+        family_name=row.family_name,
+        email=row.email,
+        sub=row.sub,
+    ).display_name
+    shown_holder = None
+    if row.holder_id is not None:
+        shown_holder = User(id=row.holder_id, name=row.holder_name, sub=row.holder_sub).display_name
+    due, when = aware(row.due_at), aware(row.submitted_at)
+    return QueueItem(
+        submission_id=row.submission_id,
+        user_id=row.user_id,
+        learner=learner,
+        cohort=row.cohort,
+        module_slug=row.module_slug,
+        number=row.number,
+        submitted_at=when,
+        overdue=bool(due and when and when > due),
+        lease_holder=shown_holder,
+        lease_holder_id=row.holder_id,
+    )
 
 
 def next_free(viewer: Viewer, filters: QueueFilters, now: datetime) -> QueueItem | None:
