@@ -8,7 +8,7 @@ from pathlib import Path
 from .markdown import split_internal
 from .parse import ParsedModule, parse_module
 from .rules import check_parsed
-from .source import Problem
+from .source import Document, Problem
 
 
 @dataclass
@@ -70,6 +70,7 @@ def check_programme_modules(modules: list[ParsedModule]) -> list[Problem]:
     """Cross-module checks: unique slugs, module: links, prerequisites and their cycles."""
     problems: list[Problem] = []
     by_slug: dict[str, ParsedModule] = {}
+    docs: dict[str, Document] = {}  # the module.yaml of each slug kept in by_slug
     for parsed in modules:
         slug = _slug(parsed)
         if slug is None or parsed.module is None:
@@ -82,6 +83,7 @@ def check_programme_modules(modules: list[ParsedModule]) -> list[Problem]:
                 Problem(parsed.file("module.yaml"), parsed.module.line(("slug",)), message)
             )
         by_slug.setdefault(slug, parsed)
+        docs.setdefault(slug, parsed.module)
     for parsed in modules:
         for link in parsed.links:
             internal = split_internal(link.href)
@@ -90,10 +92,9 @@ def check_programme_modules(modules: list[ParsedModule]) -> list[Problem]:
                 problems.append(Problem(link.file, link.line, message))
     graph = {slug: _prerequisites(parsed) for slug, parsed in by_slug.items()}
     for slug, parsed in by_slug.items():
-        assert parsed.module is not None
         for i, prerequisite in enumerate(graph[slug]):
             if prerequisite not in by_slug:
-                line = parsed.module.line(("prerequisites", i))
+                line = docs[slug].line(("prerequisites", i))
                 problems.append(
                     Problem(
                         parsed.file("module.yaml"), line, f'unknown prerequisite "{prerequisite}"'
@@ -101,8 +102,7 @@ def check_programme_modules(modules: list[ParsedModule]) -> list[Problem]:
                 )
     for cycle in _cycles(graph):
         first = by_slug[cycle[0]]
-        assert first.module is not None
-        line = first.module.line(("prerequisites", graph[cycle[0]].index(cycle[1])))
+        line = docs[cycle[0]].line(("prerequisites", graph[cycle[0]].index(cycle[1])))
         message = "prerequisite cycle: " + " -> ".join(cycle)
         problems.append(Problem(first.file("module.yaml"), line, message))
     return problems

@@ -14,11 +14,13 @@ from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-# link_resolver(kind, target, anchor) -> url; kind is "lesson", "module" or "asset".
+from .assets import is_asset
+
+# link_resolver(kind, target, anchor) -> url; kind is "lesson", "module" or "asset" (a path
+# "assets/<file>" of the module, already checked against the allow-list of content.assets).
 LinkResolver = Callable[[str, str, str | None], str]
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_ASSET = re.compile(r"^(?![/\\])(?!.*(?:^|/)\.\.(?:/|$))[A-Za-z0-9_./-]+$")
 
 ALLOWED_TAGS = {
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "code",
@@ -74,11 +76,6 @@ def split_internal(href: str) -> tuple[str, str, str | None] | None:
     return None
 
 
-def is_asset(src: str) -> bool:
-    """Whether src is a relative path inside the module folder."""
-    return bool(_ASSET.match(src)) and ":" not in src
-
-
 def _mark_raw_html(state) -> None:
     """Tag authored inline HTML before plugins add their own (task list checkboxes)."""
     for token in state.tokens:
@@ -127,6 +124,8 @@ def _rewrite_inline(children: list[Token], resolver: LinkResolver, vetted: set[s
             internal = split_internal(href)
             if internal:
                 child.attrSet("href", resolver(*internal))
+            elif is_asset(href, image=False):
+                child.attrSet("href", resolver("asset", href, None))
             elif href.startswith("https://"):
                 child.attrSet("rel", "noopener noreferrer")
             elif not href.startswith("#"):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .markdown import is_asset, split_internal
+from .assets import asset_problem, is_local
+from .markdown import split_internal
 from .parse import FOLDER, LESSON_FILE, Link, ParsedModule
 from .source import Document, Path_, Problem
 
@@ -106,9 +107,8 @@ def check_link(parsed: ParsedModule, link: Link, anchors: dict[str, frozenset[st
     if link.image:
         if href.startswith("https://"):
             return None
-        if is_asset(href):
-            ok = (parsed.folder / href).is_file()
-            return None if ok else f'image "{href}" not found in the module folder'
+        if is_local(href):
+            return check_local_file(parsed, link)
         return f'image "{href}" must use https or be a file of the module'
     internal = split_internal(href)
     if internal and internal[0] == "lesson":
@@ -121,7 +121,23 @@ def check_link(parsed: ParsedModule, link: Link, anchors: dict[str, frozenset[st
         return f'broken link "{href}": {reason}' if reason else None
     if ":" in href.split("/", 1)[0]:
         return f'external link "{href}" must use https'
-    return f'unsupported link "{href}" (use https://, lesson:<id>#<anchor> or module:<slug>)'
+    if is_local(href):
+        return check_local_file(parsed, link)
+    return (
+        f'unsupported link "{href}" (use https://, lesson:<id>#<anchor>, module:<slug> '
+        "or assets/<file>)"
+    )
+
+
+def check_local_file(parsed: ParsedModule, link: Link) -> str | None:
+    """A file of the module shown or linked by a lesson: under assets/, allowed type, present."""
+    what = "image" if link.image else "link"
+    problem = asset_problem(link.href, image=link.image)
+    if problem:
+        return f'{what} "{link.href}" {problem}'
+    if not (parsed.folder / link.href).is_file():
+        return f'{what} "{link.href}" not found in the module folder'
+    return None
 
 
 def check_links(parsed: ParsedModule) -> list[Problem]:

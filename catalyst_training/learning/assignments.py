@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
@@ -23,6 +24,12 @@ MIME = {
     "jpeg": "image/jpeg",
     "txt": "text/plain",
 }
+
+
+def upload_folder() -> Path:
+    """Where attachments are stored (a shared directory when configured)."""
+    configured = current_app.config.get("UPLOAD_PATH")
+    return Path(configured) if configured else Path(current_app.instance_path) / "uploads"
 
 
 class AssignmentError(Exception):

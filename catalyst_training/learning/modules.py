@@ -7,6 +7,7 @@ from functools import lru_cache
 from flask import url_for
 from markupsafe import Markup
 
+from ..content.assets import served_name
 from ..content.loader import module_from_snapshot
 from ..content.markdown import render_markdown
 from ..content.services import current_version, get_version
@@ -39,13 +40,13 @@ def current_module(slug: str | None):
 
 
 def resolver(slug: str):
-    """Link resolver turning lesson:/module: links into this app's URLs."""
+    """Link resolver turning lesson:/module: links and assets/ files into this app's URLs."""
 
     def resolve(kind: str, target: str, anchor: str | None) -> str:
         if kind == "lesson":
             url = url_for("learning.lesson", slug=slug, lesson_id=target)
         elif kind == "asset":
-            return url_for("learning.asset", slug=slug, filename=target)
+            return url_for("learning.asset", slug=slug, filename=served_name(target))
         else:
             url = url_for("learning.module", slug=target)
         return f"{url}#{anchor}" if anchor else url

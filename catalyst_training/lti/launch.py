@@ -147,10 +147,16 @@ class MessageLaunch(FlaskMessageLaunch):
                 return candidate
         return audiences[0] if audiences else ""
 
+    def _registered(self):
+        """The platform registration found by _check_registration (refused when missing)."""
+        if self._registration is None:
+            raise LaunchError(400, "unknown_platform", "no registration for this launch")
+        return self._registration
+
     def _verify_signature(self) -> None:
-        assert self._registration is not None
+        registration = self._registered()
         header = self._jwt["header"]
-        key = jwks.public_key_for(self._registration.get_key_set_url(), header["kid"])
+        key = jwks.public_key_for(registration.get_key_set_url(), header["kid"])
         if key is None:
             raise LaunchError(401, "unknown_key", f"no platform key with kid {header['kid']!r}")
         skew = current_app.config["CLOCK_SKEW_SECONDS"]
@@ -159,8 +165,8 @@ class MessageLaunch(FlaskMessageLaunch):
                 self._get_id_token(),
                 key,
                 algorithms=["RS256"],
-                audience=self._registration.get_client_id(),
-                issuer=self._registration.get_issuer(),
+                audience=registration.get_client_id(),
+                issuer=registration.get_issuer(),
                 leeway=skew,
                 options={"require": ["exp", "iat", "iss", "aud", "sub", "nonce"]},
             )
@@ -182,8 +188,7 @@ class MessageLaunch(FlaskMessageLaunch):
 
     def _check_claims(self) -> None:
         body = self._jwt["body"]
-        assert self._registration is not None
-        client_id = self._registration.get_client_id()
+        client_id = self._registered().get_client_id()
         aud = body.get("aud")
         audiences = aud if isinstance(aud, list) else [aud]
         azp = body.get("azp")

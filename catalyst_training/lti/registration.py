@@ -98,9 +98,7 @@ def _fetch_json(method: str, url: str, token: str | None, **kwargs: Any) -> dict
 
 def validate_configuration(config: dict[str, Any], config_url: str) -> dict[str, Any]:
     """Check the OpenID configuration of a platform; return it or raise RegistrationError."""
-    issuer = config.get("issuer")
-    check_platform_url(issuer, "issuer")
-    assert isinstance(issuer, str)
+    issuer = check_platform_url(config.get("issuer"), "issuer")
     same_host = urlsplit(issuer).netloc == urlsplit(config_url).netloc
     if not (config_url.startswith(issuer.rstrip("/")) or same_host):
         raise RegistrationError(

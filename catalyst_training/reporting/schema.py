@@ -69,15 +69,15 @@ def summary_rows(details: Iterable[list], slugs: list[str]) -> Iterator[list]:
     """Group consecutive detail rows of one learner into one summary row."""
     position = {slug: i for i, slug in enumerate(slugs)}
     width = len(MODULE_FIELDS)
-    current_key, row = None, None
+    current_key: tuple | None = None
+    row: list = []  # never empty once a learner's first detail row is read
     for detail in details:
         key = (detail[0], detail[1], detail[2])
         if key != current_key:
-            if row is not None:
+            if row:
                 yield row
             current_key = key
             row = [*detail[: len(LEARNER_COLUMNS)], 0] + [None] * (width * len(slugs))
-        assert row is not None
         at = position.get(detail[_INDEX["module_slug"]])
         if at is None:
             continue
@@ -86,5 +86,5 @@ def summary_rows(details: Iterable[list], slugs: list[str]) -> Iterator[list]:
             row[start + offset] = detail[index]
         if detail[_INDEX["status"]] == "completed":
             row[len(LEARNER_COLUMNS)] += 1
-    if row is not None:
+    if row:
         yield row

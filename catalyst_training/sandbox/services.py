@@ -148,7 +148,8 @@ def platform_key() -> tuple[rsa.RSAPrivateKey, str]:
                     out.write(pem)
         pem = path.read_bytes()
         loaded = serialization.load_pem_private_key(pem, password=None)
-        assert isinstance(loaded, rsa.RSAPrivateKey)
+        if not isinstance(loaded, rsa.RSAPrivateKey):
+            raise RuntimeError(f"{path} does not hold an RSA private key")
         kid = JWK.from_pem(pem).thumbprint()
         _loaded_keys[str(path)] = (loaded, kid)
         return loaded, kid

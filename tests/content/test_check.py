@@ -171,9 +171,37 @@ def test_external_links_images_and_raw_html(sample):
         f'{lesson}:14: image "http://x.org/i.png" must use https or be a file of the module',
         f"{lesson}:14: raw HTML is not allowed",
         f"{lesson}:16: raw HTML is not allowed",
-        f'{lesson}:18: image "img/absente.png" not found in the module folder',
-        f'{lesson}:18: unsupported link "page.html" (use https://, lesson:<id>#<anchor> or '
-        "module:<slug>)",
+        f'{lesson}:18: image "img/absente.png" is not in the module\'s assets/ folder',
+        f'{lesson}:18: link "page.html" is not in the module\'s assets/ folder',
+    ]
+
+
+def test_lessons_show_only_allowed_files_of_assets(sample):
+    lesson = f"{M}/lessons/01-premiere-lecon.md"
+    sample.write(f"{M}/images/vieille.png", "png")
+    sample.write(f"{M}/assets/fiche.pdf", "%PDF")
+    sample.write(f"{M}/assets/notes.yaml", "a: 1")
+    sample.edit(
+        lesson,
+        "- un autre point",
+        "- un autre point\n\n"
+        "![a](images/vieille.png) ![b](assets/fiche.pdf) [c](assets/fiche.pdf)\n"
+        "[d](quiz.yaml) [e](assets/notes.yaml) ![f](assets/absente.png) [g](../quiz.yaml)",
+    )
+    sample.edit(
+        f"{M}/assignment.yaml", "quelques lignes.", "quelques lignes. ![h](assets/plan.PNG)"
+    )
+    images = "gif, jpeg, jpg, png, svg, webp"
+    assert problems(sample) == [
+        f'{M}/assignment.yaml:3: image "assets/plan.PNG" not found in the module folder',
+        f'{lesson}:16: image "assets/fiche.pdf" has type "pdf", not allowed for an image '
+        f"(allowed: {images})",
+        f'{lesson}:16: image "images/vieille.png" is not in the module\'s assets/ folder',
+        f'{lesson}:17: image "assets/absente.png" not found in the module folder',
+        f'{lesson}:17: link "../quiz.yaml" is not in the module\'s assets/ folder',
+        f'{lesson}:17: link "assets/notes.yaml" has type "yaml", not allowed for a link '
+        "(allowed: gif, jpeg, jpg, mp3, mp4, pdf, png, svg, webp)",
+        f'{lesson}:17: link "quiz.yaml" is not in the module\'s assets/ folder',
     ]
 
 

@@ -57,22 +57,34 @@ def test_javascript_and_http_links_do_not_survive():
     assert '<a href="https://example.org/x?a=1&amp;b=2" rel="noopener noreferrer">c</a>' in html
 
 
-def test_images_only_https_or_module_files():
+def test_images_only_https_or_module_assets():
     html = render_markdown(
-        "![a](http://x.org/a.png) ![b](https://x.org/b.png) ![c](img/c.png) ![d](../d.png) "
-        '![e](/etc/e.png) <img src="img/raw.png">'
+        "![a](http://x.org/a.png) ![b](https://x.org/b.png) ![c](assets/c.png) ![d](../d.png) "
+        '![e](/etc/e.png) <img src="assets/raw.png"> ![f](img/f.png) ![g](assets/quiz.yaml) '
+        "![h](assets/../quiz.png) ![i](assets/fiche.pdf)"
     )
     assert "http://x.org" not in html and "../d.png" not in html and "/etc/e.png" not in html
     assert '<img src="https://x.org/b.png" alt="b">' in html
-    assert '<img src="img/c.png" alt="c">' in html
-    assert "img/raw.png" not in html  # raw HTML cannot bypass the asset rule
+    assert '<img src="assets/c.png" alt="c">' in html
+    assert "assets/raw.png" not in html  # raw HTML cannot bypass the asset rule
+    # Outside assets/, a source type, a way out, or a document shown as an image: alt text only.
+    for src in ("img/f.png", "quiz.yaml", "quiz.png", "fiche.pdf"):
+        assert src not in html
+    assert " f g h i</p>" in html
+
+
+def test_links_to_module_documents_only_under_assets():
+    text = "[a](assets/fiche.pdf) [b](assets/quiz.yaml) [c](quiz.yaml) [d](assets/../quiz.yaml)"
+    html = render_markdown(text, link_resolver=lambda kind, target, anchor: f"/{kind}/{target}")
+    assert '<a href="/asset/assets/fiche.pdf">a</a>' in html
+    assert "<a>b</a> <a>c</a> <a>d</a>" in html
 
 
 def test_internal_links_go_through_the_resolver():
-    text = "[l](lesson:intro#debut) [m](module:autre) [a](#ici) ![i](img/p.png)"
+    text = "[l](lesson:intro#debut) [m](module:autre) [a](#ici) ![i](assets/p.png)"
     assert render_markdown(text) == (
         '<p><a href="#debut">l</a> <a href="?module=autre">m</a> <a href="#ici">a</a> '
-        '<img src="img/p.png" alt="i"></p>\n'
+        '<img src="assets/p.png" alt="i"></p>\n'
     )
     calls = []
 
@@ -82,7 +94,7 @@ def test_internal_links_go_through_the_resolver():
 
     html = render_markdown(text, link_resolver=resolver)
     assert calls == [("lesson", "intro", "debut"), ("module", "autre", None),
-                     ("asset", "img/p.png", None)]  # fmt: skip
+                     ("asset", "assets/p.png", None)]  # fmt: skip
     assert '<a href="/learn/lesson/intro#debut">l</a>' in html
     assert '<a href="/learn/module/autre">m</a>' in html
     assert 'rel="' not in html  # only external links get rel

@@ -1,8 +1,10 @@
 """A learner launched by the platform reads, fails then passes the quiz, and hands in work."""
 
+import shutil
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 
 from catalyst_training.extensions import db
 from catalyst_training.learning.models import ModuleProgress, QuizAttempt, ScoreEvent, Submission
@@ -222,11 +224,50 @@ def test_my_progress_page(learner):
     assert "<caption>" in page.text and "Module d" in page.text
 
 
-def test_module_images_are_served_from_the_module_folder(learner):
+def test_module_images_are_served_from_the_assets_folder(learner):
     module = module_obj()
     page = get(learner, f"/learn/m/{SLUG}/lessons/{module.lessons[0].id}")
-    assert f'src="/learn/m/{SLUG}/assets/images/carte.png"' in page.text
-    image = get(learner, f"/learn/m/{SLUG}/assets/images/carte.png")
+    assert f'src="/learn/m/{SLUG}/assets/carte.png"' in page.text
+    image = get(learner, f"/learn/m/{SLUG}/assets/carte.png")
     assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
-    assert get(learner, f"/learn/m/{SLUG}/assets/../module.yaml").status_code == 404
-    assert get(learner, f"/learn/m/{SLUG}/assets/%2e%2e/module.yaml").status_code == 404
+    assert image.headers["Content-Type"] == "image/png"
+
+
+# Names after /learn/m/<slug>/assets/: sources, other types, hidden files and ways out.
+REFUSED_ASSETS = [
+    "../quiz.yaml",  # normalised by the client into /learn/m/<slug>/quiz.yaml: no such page
+    "%2e%2e/quiz.yaml",  # reaches the view as ../quiz.yaml
+    "%2e%2e%2fassignment.yaml",
+    "..%5cquiz.yaml",
+    "quiz.yaml",
+    "secret.yaml",
+    "notes.md",
+    "data.json",
+    "page.html",
+    "sans-extension",
+    ".cache.png",
+    "lien.png",  # a symlink to ../quiz.yaml
+    "absente.png",
+]
+
+
+def test_module_sources_and_other_files_are_never_served(learner, app, tmp_path):
+    # A copy of the programme whose assets/ also holds sources and a way out.
+    root = tmp_path / "programme"
+    shutil.copytree(app.config["CONTENT_PATH"], root)
+    assets = root / "01-module-exemple" / "assets"
+    for other in ("secret.yaml", "notes.md", "data.json", "page.html", "sans-extension"):
+        (assets / other).write_text("correct: true", encoding="utf-8")
+    (assets / ".cache.png").write_bytes(b"\x89PNG")
+    (assets / "lien.png").symlink_to("../quiz.yaml")
+    app.config["CONTENT_PATH"] = str(root)
+    assert get(learner, f"/learn/m/{SLUG}/assets/carte.png").status_code == 200
+    for name in REFUSED_ASSETS:
+        resp = get(learner, f"/learn/m/{SLUG}/assets/{name}")
+        assert resp.status_code == 404, name
+        assert b"correct" not in resp.content, name
+
+
+def test_module_assets_need_a_session(live):
+    resp = requests.get(f"{live.base_url}/learn/m/{SLUG}/assets/carte.png", timeout=10)
+    assert resp.status_code == 401

@@ -6,13 +6,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from ..core.models import utcnow
-from ..extensions import db
-from . import progress, services
-from .models import QuizAttempt
-from .modules import markdown, module_for_version, ref_url
-from .questions import InvalidAnswer, question_type
-from .views import ANY_ROLE, acting_user_id, bp, load_module_or_404, role_required
+from ...auth.services import require_acting
+from ...core.models import utcnow
+from ...extensions import db
+from .. import progress, services
+from ..models import QuizAttempt
+from ..modules import markdown, module_for_version, ref_url
+from ..questions import InvalidAnswer, question_type
+from .blueprint import ANY_ROLE, bp, load_module_or_404
 
 
 def _reasons() -> dict[str, str]:
@@ -25,10 +26,9 @@ def _reasons() -> dict[str, str]:
 
 
 @bp.get("/m/<slug>/quiz")
-@role_required(*ANY_ROLE)
 def quiz(slug: str):
     """Rules, attempts so far, grade, and the button to start or resume."""
-    user_id = acting_user_id()
+    user_id = require_acting(*ANY_ROLE).user_id
     mod, _version_id = load_module_or_404(slug)
     if mod.quiz is None:
         abort(404, _("Ce module n'a pas de quiz."))
@@ -38,10 +38,9 @@ def quiz(slug: str):
 
 
 @bp.post("/m/<slug>/quiz/start")
-@role_required(*ANY_ROLE)
 def start_quiz(slug: str):
     """Start (or resume) an attempt."""
-    user_id = acting_user_id()
+    user_id = require_acting(*ANY_ROLE).user_id
     mod, version_id = load_module_or_404(slug)
     if mod.quiz is None or not FlaskForm().validate_on_submit():
         abort(400, _("Le formulaire a expiré : rechargez la page et réessayez."))
@@ -55,9 +54,10 @@ def start_quiz(slug: str):
 
 
 def _own_attempt(attempt_id: int):
+    user_id = require_acting(*ANY_ROLE).user_id
     attempt = db.session.get(QuizAttempt, attempt_id)
     # Another learner's attempt is answered like a missing one: nothing to learn from it.
-    if attempt is None or attempt.user_id != acting_user_id():
+    if attempt is None or attempt.user_id != user_id:
         abort(404, _("Cette tentative n'existe pas."))
     return attempt, module_for_version(attempt.module_version_id)
 
@@ -68,7 +68,6 @@ def _questions(module, attempt):
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
-@role_required(*ANY_ROLE)
 def attempt(attempt_id: int):
     """Answer the questions; save to come back later, or submit."""
     attempt, mod = _own_attempt(attempt_id)
@@ -104,7 +103,6 @@ def attempt(attempt_id: int):
 
 
 @bp.get("/attempts/<int:attempt_id>/review")
-@role_required(*ANY_ROLE)
 def review(attempt_id: int):
     """What the review policy allows the learner to see of a submitted attempt."""
     attempt, mod = _own_attempt(attempt_id)

@@ -2,46 +2,19 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    send_from_directory,
-    url_for,
-)
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..auth import roles
-from ..auth.models import ResourceLink
-from ..auth.services import get_acting, role_required
-from ..content.loader import find_module
-from ..content.services import current_versions
-from ..core.models import utcnow
-from ..extensions import db
-from . import assignments, progress, services
-from .models import ModuleProgress
-from .modules import current_module, markdown, module_for_version
-
-bp = Blueprint("learning", __name__, url_prefix="/learn")
-ANY_ROLE = (roles.LEARNER, roles.MENTOR, roles.COORDINATOR)
-
-
-def acting_user_id() -> int:
-    """The id of the user acting in this request (role_required guarantees one)."""
-    acting = get_acting()
-    assert acting is not None
-    return acting.user_id
-
-
-def load_module_or_404(slug: str):
-    """The current version of a module, or a clear 404."""
-    module, version_id = current_module(slug)
-    if module is None:
-        abort(404, _("Ce module n'existe pas ou n'est plus publié."))
-    return module, version_id
+from ...auth.models import ResourceLink
+from ...auth.services import require_acting
+from ...content.services import current_versions
+from ...core.models import utcnow
+from ...extensions import db
+from .. import assignments, progress, services
+from ..models import ModuleProgress
+from ..modules import current_module, markdown, module_for_version
+from .blueprint import ANY_ROLE, bp, load_module_or_404
 
 
 def programme():
@@ -51,11 +24,9 @@ def programme():
 
 
 @bp.get("/")
-@role_required(*ANY_ROLE)
 def home():
     """The module of the resource link, or the whole programme."""
-    acting = get_acting()
-    assert acting is not None
+    acting = require_acting(*ANY_ROLE)
     link = (
         db.session.get(ResourceLink, acting.resource_link_pk) if acting.resource_link_pk else None
     )
@@ -69,10 +40,9 @@ def home():
 
 
 @bp.get("/progress")
-@role_required(*ANY_ROLE)
 def my_progress():
     """My progress across the programme."""
-    user_id = acting_user_id()
+    user_id = require_acting(*ANY_ROLE).user_id
     rows = {
         p.module_slug: p
         for p in db.session.scalars(select(ModuleProgress).filter_by(user_id=user_id))
@@ -82,10 +52,9 @@ def my_progress():
 
 
 @bp.get("/m/<slug>/")
-@role_required(*ANY_ROLE)
 def module(slug: str):
     """A module: lessons with progress, quiz, assignment status and mentor feedback."""
-    user_id = acting_user_id()
+    user_id = require_acting(*ANY_ROLE).user_id
     mod, _version_id = load_module_or_404(slug)
     row = db.session.scalars(
         select(ModuleProgress).filter_by(user_id=user_id, module_slug=slug)
@@ -104,10 +73,9 @@ def module(slug: str):
 
 
 @bp.get("/m/<slug>/lessons/<lesson_id>")
-@role_required(*ANY_ROLE)
 def lesson(slug: str, lesson_id: str):
     """A lesson; opening it counts as viewed."""
-    user_id = acting_user_id()
+    user_id = require_acting(*ANY_ROLE).user_id
     mod, _version_id = load_module_or_404(slug)
     index = next((i for i, x in enumerate(mod.lessons) if x.id == lesson_id), None)
     if index is None:
@@ -123,16 +91,3 @@ def lesson(slug: str, lesson_id: str):
         next=mod.lessons[index + 1] if index + 1 < len(mod.lessons) else None,
         position=index + 1,
     )  # fmt: skip
-
-
-@bp.get("/m/<slug>/assets/<path:filename>")
-@role_required(*ANY_ROLE)
-def asset(slug: str, filename: str):
-    """An image or file shipped in a module's folder (never outside it)."""
-    found = find_module(current_app.config["CONTENT_PATH"], slug)
-    if found is None or found.path is None:
-        abort(404)
-    return send_from_directory(found.path, filename, max_age=3600)
-
-
-from . import assignment_views, quiz_views  # noqa: E402,F401  (routes on the same blueprint)

@@ -1,16 +1,18 @@
-"""Health and readiness checks, language choice and the accessibility statement."""
+"""Health and readiness checks: database, cache and migrations, as JSON."""
 
 from __future__ import annotations
 
 from functools import cache as memoize
 from pathlib import Path
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import jsonify
 from sqlalchemy import text
 
-from ..extensions import cache, db
+from ...extensions import cache, db
+from .blueprint import bp
 
-bp = Blueprint("core", __name__)
+# catalyst_training/core/views/health.py -> the repository root, which holds migrations/.
+MIGRATIONS = Path(__file__).resolve().parents[3] / "migrations"
 
 
 def _service_checks() -> dict[str, str]:
@@ -47,9 +49,7 @@ def _revisions() -> tuple[frozenset[str], frozenset[str]]:
     from alembic.script import ScriptDirectory
 
     config = Config()
-    config.set_main_option(
-        "script_location", str(Path(__file__).resolve().parents[2] / "migrations")
-    )
+    config.set_main_option("script_location", str(MIGRATIONS))
     script = ScriptDirectory.from_config(config)
     return frozenset(script.get_heads()), frozenset(r.revision for r in script.walk_revisions())
 
@@ -74,27 +74,3 @@ def readyz():
     checks = _service_checks()
     checks["migrations"] = migration_check()
     return _report(checks)
-
-
-@bp.get("/")
-def index():
-    """Home page outside a launch: explain how to reach the tool."""
-    return render_template("core/index.html")
-
-
-@bp.get("/accessibilite")
-def accessibility():
-    """Accessibility statement (RGAA)."""
-    return render_template("core/accessibility.html")
-
-
-@bp.post("/lang")
-def set_language():
-    """Remember the interface language chosen by the user."""
-    lang = request.form.get("lang", "fr")
-    if lang in ("fr", "en"):
-        session["lang"] = lang
-    target = request.form.get("next") or url_for("core.index")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.index")
-    return redirect(target)
