@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from catalyst_training import create_app
 from catalyst_training.content.services import sync_modules
+from catalyst_training.core.clock import ManualClock, install
 from catalyst_training.extensions import db
 from tests.platform import ServerThread, TestPlatform
 
@@ -36,6 +37,24 @@ def _check_services() -> None:
 
 
 _check_services()
+
+# Seconds a test may run before pytest-timeout fails it (a hung server thread must fail its test,
+# not hang CI). A test takes the largest of its markers' budgets; an explicit
+# @pytest.mark.timeout(...) or a --timeout on the command line wins.
+PLAIN_TIMEOUT = 30
+MARKER_TIMEOUTS = {"browser": 180, "postgres": 120, "redis": 120}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give every test without an explicit timeout the budget of its markers."""
+    if config.getoption("timeout", None) is not None:
+        return
+    for item in items:
+        if item.get_closest_marker("timeout") is not None:
+            continue
+        names = {marker.name for marker in item.iter_markers()}
+        budgets = [seconds for name, seconds in MARKER_TIMEOUTS.items() if name in names]
+        item.add_marker(pytest.mark.timeout(max(budgets, default=PLAIN_TIMEOUT)))
 
 
 def base_config(instance: Path) -> dict:
@@ -99,6 +118,14 @@ def app(tmp_path, migrated_template) -> Iterator[Flask]:
         if TEST_REDIS:
             application.extensions["catalyst_redis"].flushdb()
         db.engine.dispose()
+
+
+@pytest.fixture
+def clock(app) -> ManualClock:
+    """A manual clock installed in the app: the test advances time instead of sleeping."""
+    manual = ManualClock()
+    install(app, manual)
+    return manual
 
 
 @pytest.fixture

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select, update
 
 from ..auth.models import Context, Membership, ResourceLink, User
-from ..core.models import utcnow
+from ..core.clock import clock_of
+from ..core.models import aware
 from ..extensions import db
 from ..learning.models import ModuleProgress
 from .models import DEAD, IN_FLIGHT, PENDING, STATES, GradeDelivery
@@ -34,7 +37,7 @@ def undelivered(limit: int = 200) -> list[tuple[GradeDelivery, User, ResourceLin
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
-def requeue(ids: list[int] | None = None) -> int:
+def requeue(ids: list[int] | None = None, now: datetime | None = None) -> int:
     """Put dead (or waiting) deliveries back in the queue, due now; None = every dead letter."""
     query = update(T).where(T.state.in_((DEAD, PENDING)))
     if ids is not None:
@@ -43,7 +46,7 @@ def requeue(ids: list[int] | None = None) -> int:
         query = query.where(T.id.in_(ids))
     else:
         query = query.where(T.state == DEAD)
-    now = utcnow()
+    now = now or clock_of().now()
     result = db.session.execute(
         query.values(state=PENDING, attempts=0, next_attempt_at=now, updated_at=now),
         execution_options={"synchronize_session": False},
@@ -51,7 +54,9 @@ def requeue(ids: list[int] | None = None) -> int:
     return result.rowcount
 
 
-def resync(context_id: str | None = None, slug: str | None = None) -> int:
+def resync(
+    context_id: str | None = None, slug: str | None = None, now: datetime | None = None
+) -> int:
     """Send the current score of every started learner x module again (fresh timestamp)."""
     query = select(ModuleProgress).where(ModuleProgress.activity_progress.is_not(None))
     if slug:
@@ -61,21 +66,21 @@ def resync(context_id: str | None = None, slug: str | None = None) -> int:
         context_pks = list(db.session.scalars(select(Context.id).filter_by(context_id=context_id)))
         members = select(Membership.user_id).where(Membership.context_id.in_(context_pks))
         query = query.where(ModuleProgress.user_id.in_(members))
-    now = utcnow()
+    now = now or clock_of().now()
     total = 0
     for row in db.session.scalars(query.order_by(ModuleProgress.id)):
         values = {f: getattr(row, f, None) for f in SCORE_FIELDS}
         values["score_given"], values["score_maximum"] = row.score, 100.0
         for pk in context_pks:
-            total += enqueue(db.session, row.user_id, row.module_slug, values, now, context_pk=pk)
+            total += enqueue(
+                db.session, row.user_id, row.module_slug, values, now, context_pk=pk, now=now
+            )
     db.session.flush()
     return total
 
 
 def oldest_waiting():
     """When the oldest score still waiting for delivery changed (None when none waits)."""
-    from ..core.models import aware
-
     return aware(
         db.session.scalar(select(func.min(T.timestamp)).where(T.state.in_((PENDING, IN_FLIGHT))))
     )

@@ -11,7 +11,8 @@ from sqlalchemy import and_, bindparam, event, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..auth.models import Membership, ResourceLink, User
-from ..core.models import aware, utcnow
+from ..core.clock import clock_of
+from ..core.models import aware
 from ..extensions import db
 from ..learning.models import ScoreEvent
 from ..lti.lti11.models import outcome_target
@@ -79,8 +80,10 @@ def enqueue(
     timestamp: datetime,
     *,
     context_pk: int | None = None,
+    now: datetime | None = None,
 ) -> int:
     """Write (or collapse into) one pending delivery per line item of the learner's module."""
+    now = now or clock_of().now()
     count, seen = 0, set()
     for link in links_for(session, user_id, slug):
         target = target_of(link, slug) or outcome_target(session, user_id, link, values)
@@ -107,7 +110,7 @@ def enqueue(
             reset = {}
             if waiting.state == DEAD:
                 cleared = dict.fromkeys(("last_error", "response_status", "response_body"))
-                reset = {"state": PENDING, "attempts": 0, "next_attempt_at": utcnow(), **cleared}
+                reset = {"state": PENDING, "attempts": 0, "next_attempt_at": now, **cleared}
             result = conn.execute(
                 update(T.__table__)
                 .where(T.id == waiting.id, T.state == waiting.state, T.timestamp <= timestamp)
@@ -116,7 +119,7 @@ def enqueue(
                     **reset,
                     timestamp=timestamp,
                     resource_link_id=link.id,
-                    updated_at=utcnow(),
+                    updated_at=now,
                 )
             )
             if result.rowcount == 1:
@@ -134,7 +137,7 @@ def enqueue(
                 lineitem_url=lineitem_url,
                 timestamp=timestamp,
                 state=PENDING,
-                next_attempt_at=utcnow(),
+                next_attempt_at=now,
                 **newer,
             )
         )
@@ -144,9 +147,12 @@ def enqueue(
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     events = [obj for obj in session.new if isinstance(obj, ScoreEvent)]
-    for ev in sorted(events, key=lambda e: aware(e.created_at) or utcnow()):
+    if not events:
+        return
+    now = clock_of().now()
+    for ev in sorted(events, key=lambda e: aware(e.created_at) or now):
         values = {f: getattr(ev, f) for f in SCORE_FIELDS}
-        if enqueue(session, ev.user_id, ev.module_slug, values, ev.created_at or utcnow()):
+        if enqueue(session, ev.user_id, ev.module_slug, values, ev.created_at or now, now=now):
             session.info["catalyst_outbox_new"] = True
 
 
@@ -190,7 +196,7 @@ def claim(
     worker_id: str, limit: int, claim_seconds: float, now: datetime | None = None
 ) -> list[Job]:
     """Claim up to `limit` due rows for this worker (no row is ever claimed twice at once)."""
-    now = now or utcnow()
+    now = now or clock_of().now()
     claim = {
         "state": IN_FLIGHT,
         "claimed_by": worker_id,
@@ -236,6 +242,7 @@ def load_jobs(ids: list[int]) -> list[Job]:
     """The claimed rows with their learner, link and platform."""
     if not ids:
         return []
+    now = clock_of().now()
     rows = db.session.execute(
         select(T, User.sub, ResourceLink, Platform)
         .join(User, User.id == T.user_id)
@@ -262,7 +269,7 @@ def load_jobs(ids: list[int]) -> list[Job]:
             token_url=p.auth_token_url,
             audience=p.audience,
             score={f: getattr(d, f) for f in SCORE_FIELDS},
-            timestamp=aware(d.timestamp) or utcnow(),
+            timestamp=aware(d.timestamp) or now,
         )
         for d, sub, link, p in rows
     ]

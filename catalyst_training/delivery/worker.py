@@ -10,13 +10,13 @@ import threading
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import bindparam, update
 
-from ..core.models import utcnow
+from ..core.clock import Clock, clock_of
 from ..extensions import db
 from .models import DEAD, DELIVERED, IN_FLIGHT, PENDING, GradeDelivery
 from .outbox import Job, claim, new_work
@@ -37,8 +37,7 @@ def backoff(attempts: int, base: float, cap: float) -> float:
     return ceiling * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not security
 
 
-def _outcome(job: Job) -> dict:
-    now = utcnow()
+def _outcome(job: Job, clock: Clock) -> dict:
     try:
         status, lineitem = transport_for(job.mode)(job)
     except DeliveryError as exc:
@@ -55,22 +54,24 @@ def _outcome(job: Job) -> dict:
         else:
             delay = backoff(job.attempts, float(current_app.config["OUTBOX_BACKOFF_BASE"]),
                             float(current_app.config["OUTBOX_BACKOFF_MAX"]))  # fmt: skip
-        return {**values, "state": PENDING, "next_attempt_at": now + timedelta(seconds=delay)}
+        due = clock.now() + timedelta(seconds=delay)
+        return {**values, "state": PENDING, "next_attempt_at": due}
     except Exception as exc:  # a bug must not stop the other deliveries
         log.exception("grade delivery %s failed unexpectedly", job.id)
         delay = backoff(job.attempts, float(current_app.config["OUTBOX_BACKOFF_BASE"]), 3600)
         return {"state": PENDING, "last_error": f"{type(exc).__name__}: {exc}"[:2000],
-                "next_attempt_at": now + timedelta(seconds=delay)}  # fmt: skip
-    return {"state": DELIVERED, "delivered_at": now, "response_status": status,
+                "next_attempt_at": clock.now() + timedelta(seconds=delay)}  # fmt: skip
+    return {"state": DELIVERED, "delivered_at": clock.now(), "response_status": status,
             "response_body": None, "last_error": None, "lineitem_url": lineitem}  # fmt: skip
 
 
 _finish_statements: dict[tuple[str, ...], Any] = {}
 
 
-def finish(worker: str, job_id: int, values: dict) -> bool:
+def finish(worker: str, job_id: int, values: dict, now: datetime | None = None) -> bool:
     """Record an outcome, only if this worker still holds the claim."""
-    values = {**values, "claimed_by": None, "claimed_until": None, "updated_at": utcnow()}
+    now = now or clock_of().now()
+    values = {**values, "claimed_by": None, "claimed_until": None, "updated_at": now}
     names = tuple(sorted(values))
     stmt = _finish_statements.get(names)
     if stmt is None:  # one compiled statement per outcome shape
@@ -93,11 +94,11 @@ def finish(worker: str, job_id: int, values: dict) -> bool:
 _pools: dict[int, ThreadPoolExecutor] = {}
 
 
-def _deliver_all(jobs: list[Job]) -> list[dict]:
+def _deliver_all(jobs: list[Job], clock: Clock) -> list[dict]:
     """Outcomes of a batch, sent by OUTBOX_CONCURRENCY threads (pooled keep-alive sessions)."""
     size = int(float(current_app.config["OUTBOX_CONCURRENCY"]))
     if size <= 1 or len(jobs) <= 1:
-        return [_outcome(job) for job in jobs]
+        return [_outcome(job, clock) for job in jobs]
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     pool = _pools.get(size)
     if pool is None:
@@ -106,24 +107,26 @@ def _deliver_all(jobs: list[Job]) -> list[dict]:
     def one(job: Job) -> dict:
         with app.app_context():
             try:
-                return _outcome(job)
+                return _outcome(job, clock)
             finally:
                 db.session.remove()
 
     return list(pool.map(one, jobs))
 
 
-def run_batch(worker: str, limit: int | None = None) -> Counter:
+def run_batch(worker: str, limit: int | None = None, *, clock: Clock | None = None) -> Counter:
     """Claim and deliver one batch; commit the claims, then the outcomes."""
+    clock = clock or clock_of()
     limit = limit or int(float(current_app.config["OUTBOX_BATCH"]))
-    jobs = claim(worker, limit, float(current_app.config["OUTBOX_CLAIM_SECONDS"]))
+    claim_seconds = float(current_app.config["OUTBOX_CLAIM_SECONDS"])
+    jobs = claim(worker, limit, claim_seconds, now=clock.now())
     db.session.commit()  # claims are visible to other workers before any HTTP call
     counts: Counter = Counter()
     try:
-        outcomes = list(zip(jobs, _deliver_all(jobs), strict=True))
+        outcomes = list(zip(jobs, _deliver_all(jobs, clock), strict=True))
         db.session.rollback()  # no transaction stays open while the rows are recorded
         for job, values in outcomes:
-            if finish(worker, job.id, values):
+            if finish(worker, job.id, values, now=clock.now()):
                 counts[values["state"]] += 1
             else:
                 counts["lost_claim"] += 1
@@ -134,14 +137,21 @@ def run_batch(worker: str, limit: int | None = None) -> Counter:
     return counts
 
 
-def run(stop: threading.Event, *, once: bool = False, worker: str | None = None) -> Counter:
+def run(
+    stop: threading.Event,
+    *,
+    once: bool = False,
+    worker: str | None = None,
+    clock: Clock | None = None,
+) -> Counter:
     """Deliver until `stop` is set (or, with once, until nothing is due)."""
+    clock = clock or clock_of()
     worker = worker or new_worker_id()
     poll = float(current_app.config["WORKER_POLL_SECONDS"])
     total: Counter = Counter()
     while not stop.is_set():
         try:
-            counts = run_batch(worker)
+            counts = run_batch(worker, clock=clock)
         except Exception:
             log.exception("grade delivery worker: batch failed")
             db.session.rollback()
@@ -153,7 +163,7 @@ def run(stop: threading.Event, *, once: bool = False, worker: str | None = None)
             continue
         if once:
             break
-        new_work.wait(poll)
+        clock.wait(new_work, poll)
         new_work.clear()
     return total
 

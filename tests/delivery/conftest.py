@@ -1,4 +1,4 @@
-"""Fixtures for grade passback: fast retries, a clean token memo, a gradebook on the platform."""
+"""Fixtures for grade passback: a manual clock, a clean token memo, a gradebook on the platform."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from tests.delivery.helpers import Gradebook
 
 
 @pytest.fixture
-def outbox(app):
-    """Fast retries for tests; a clean process-local token memo."""
-    app.config.update(OUTBOX_BACKOFF_BASE=0.05, OUTBOX_BACKOFF_MAX=1, OUTBOX_CLAIM_SECONDS=30)
+def outbox(app, clock):
+    """The default retry delays on a manual clock (tests advance it past a retry instead of
+    waiting for it); a clean process-local token memo."""
     oauth._tokens.clear()
     yield app
     oauth._tokens.clear()

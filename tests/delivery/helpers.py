@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 
 from catalyst_training.auth.models import Context, Membership, ResourceLink, User
-from catalyst_training.core.models import utcnow
+from catalyst_training.core.clock import ManualClock, clock_of
+from catalyst_training.core.models import aware, utcnow
 from catalyst_training.delivery import worker
 from catalyst_training.delivery.models import IN_FLIGHT, PENDING, GradeDelivery
 from catalyst_training.delivery.transports import ags
@@ -90,21 +92,49 @@ class Gradebook:
         return at
 
 
+def manual_clock() -> ManualClock:
+    """The app's ManualClock (the `clock` fixture installs it)."""
+    clock = clock_of()
+    assert isinstance(clock, ManualClock), "this helper needs the `clock` fixture"
+    return clock
+
+
+def _waiting() -> tuple[int, datetime | None]:
+    """(rows pending or in flight, when the earliest pending row is due)."""
+    db.session.expire_all()
+    row = GradeDelivery
+    pending_due = func.min(row.next_attempt_at).filter(row.state == PENDING)
+    left, due = db.session.execute(
+        select(func.count(row.id), pending_due).where(row.state.in_((PENDING, IN_FLIGHT)))
+    ).one()
+    return left, aware(due)
+
+
+def advance_to_next_retry() -> datetime | None:
+    """Move the test clock to when the earliest pending delivery is due; that time."""
+    _left, due = _waiting()
+    return None if due is None else manual_clock().advance_to(due)
+
+
 def drain(timeout: float = 15.0, name: str = "test-worker") -> Counter:
-    """Run the worker until nothing is pending or in flight (or fail after `timeout`)."""
+    """Run the worker until nothing is pending or in flight, advancing the test clock to each
+    retry instead of waiting for it (fail after `timeout` real seconds)."""
+    clock = manual_clock()
     total: Counter = Counter()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        total.update(worker.run_batch(name))
-        db.session.expire_all()
-        left = db.session.scalar(
-            select(db.func.count(GradeDelivery.id)).where(
-                GradeDelivery.state.in_((PENDING, IN_FLIGHT))
-            )
-        )
+        counts = worker.run_batch(name)
+        total.update(counts)
+        if counts:
+            continue
+        left, due = _waiting()
         if not left:
             return total
-        time.sleep(0.02)
+        if due is not None and due > clock.now():
+            clock.advance_to(due)  # the next retry (backoff or Retry-After) is due
+        else:
+            # Rows claimed by another worker thread (run_workers): give it the CPU.
+            time.sleep(0.005)
     raise AssertionError(f"deliveries still pending after {timeout}s: {total}")
 
 
@@ -137,9 +167,5 @@ def deliveries() -> list[GradeDelivery]:
 
 
 def expire_claims() -> None:
-    """Pretend every claim ran out (a worker died long ago)."""
-    past = utcnow() - timedelta(seconds=1)
-    for row in deliveries():
-        if row.state == IN_FLIGHT:
-            row.claimed_until = past
-    db.session.commit()
+    """Let every claim run out (a worker died long ago): the clock moves past their end."""
+    manual_clock().advance(float(current_app.config["OUTBOX_CLAIM_SECONDS"]) + 1)

@@ -10,6 +10,7 @@ from catalyst_training.extensions import db
 from catalyst_training.learning.models import ScoreEvent
 from catalyst_training.lti import oauth
 from tests.delivery.helpers import SLUG, deliveries, drain
+from tests.prod.nodes import wait_until
 
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
 
@@ -180,9 +181,7 @@ def test_resync_sends_current_scores_again(gradebook, cli):
     assert "delivered\t1" in cli("scores", "status").output
 
 
-def test_serve_runs_the_worker_in_process_on_sqlite(app, gradebook):
-    import time
-
+def test_serve_runs_the_worker_in_process_on_sqlite(app, gradebook, clock):
     from catalyst_training.delivery import worker
 
     app.config["WORKER_IN_PROCESS"] = False
@@ -190,14 +189,28 @@ def test_serve_runs_the_worker_in_process_on_sqlite(app, gradebook):
     app.config["WORKER_IN_PROCESS"] = None  # default: on for SQLite, off for PostgreSQL
     on_sqlite = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
     assert worker.in_process_enabled(app) is on_sqlite
-    app.config.update(WORKER_IN_PROCESS=True, WORKER_POLL_SECONDS=0.05)
+    app.config["WORKER_IN_PROCESS"] = True
+    store = gradebook.platform.ags
+    ada, bob = gradebook.learner("ada"), gradebook.learner("bob")
+    bob_id = bob.id
+
+    def retried() -> list[tuple[str, int]]:
+        return [(r.state, r.attempts) for r in deliveries() if r.user_id == bob_id]
+
     thread = worker.start_in_process(app)
     try:
-        gradebook.change(gradebook.learner("ada"), 33.0)
-        deadline = time.monotonic() + 10
-        while not gradebook.platform.ags.received("ada") and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert [s["scoreGiven"] for s in gradebook.platform.ags.received("ada")] == [33.0]
+        # The commit wakes the idle worker at once: the clock does not move.
+        gradebook.change(ada, 33.0)
+        assert store.wait_received("ada", timeout=10)
+        assert [s["scoreGiven"] for s in store.received("ada")] == [33.0]
+        # A refused score is retried when its backoff has passed on the worker's clock.
+        store.fail_next(1, 503)
+        gradebook.change(bob, 44.0)
+        # Failed once, and the worker is back to waiting (order matters: state first).
+        assert wait_until(lambda: retried() == [(PENDING, 1)] and clock.waiting, timeout=10)
+        assert store.received("bob") == []
+        clock.advance(3600)  # past the retry delay and the worker's poll interval
+        assert store.wait_received("bob", timeout=10)
     finally:
         app.extensions["catalyst_worker"][1].set()
         worker.new_work.set()

@@ -6,20 +6,27 @@ import os
 import time
 from collections import Counter
 from datetime import timedelta
+from email.utils import format_datetime
 
 import pytest
 
-from catalyst_training.core.models import utcnow
+from catalyst_training.core.models import aware
 from catalyst_training.delivery import outbox, transports, worker
 from catalyst_training.delivery.models import DEAD, DECLARATIVE, DELIVERED, IN_FLIGHT, PENDING
 from catalyst_training.delivery.transports import ags
 from catalyst_training.extensions import db
-from tests.delivery.helpers import deliveries, drain, expire_claims, run_workers
+from tests.delivery.helpers import (
+    advance_to_next_retry,
+    deliveries,
+    drain,
+    expire_claims,
+    run_workers,
+)
 
 PG = os.environ.get("CATALYST_TEST_DATABASE_URL")
 
 
-def test_platform_down_then_back_every_grade_arrives_once_latest_wins(gradebook):
+def test_platform_down_then_back_every_grade_arrives_once_latest_wins(gradebook, clock):
     store = gradebook.platform.ags
     users = [gradebook.learner(f"u{i}") for i in range(4)]
     store.down = True
@@ -30,13 +37,12 @@ def test_platform_down_then_back_every_grade_arrives_once_latest_wins(gradebook)
         counts = worker.run_batch("w1")
         assert counts.get(DELIVERED, 0) == 0
         db.session.expire_all()
-        time.sleep(0.1)
+        clock.advance(3600)  # past the longest retry delay (OUTBOX_BACKOFF_MAX)
     assert {r.state for r in deliveries()} == {PENDING}
+    assert {r.attempts for r in deliveries()} == {3}
     assert len(deliveries()) == 4  # superseded values collapsed while waiting
     assert all(
-        "502" in (r.last_error or "") or "token" in (r.last_error or "")
-        for r in deliveries()
-        if r.attempts
+        "502" in (r.last_error or "") or "token" in (r.last_error or "") for r in deliveries()
     )
     store.down = False
     assert drain()[DELIVERED] == 4
@@ -55,27 +61,36 @@ def test_retry_backoff_grows_with_jitter(app):
     assert len({worker.backoff(3, 2.0, 60.0) for _ in range(20)}) > 1
 
 
-def test_429_retry_after_is_honoured(gradebook):
+def test_429_retry_after_is_honoured(gradebook, clock):
     store = gradebook.platform.ags
-    store.fail_next(1, 429, {"Retry-After": "1"})
+    store.fail_next(1, 429, {"Retry-After": "120"})
     gradebook.change(gradebook.learner("ada"), 42.0)
-    started = utcnow()
+    started = clock.now()
     assert worker.run_batch("w1") == {PENDING: 1}
     (row,) = deliveries()
-    wait = (outbox.aware(row.next_attempt_at) - started).total_seconds()
-    assert 0.9 <= wait <= 1.5 and row.response_status == 429
+    # The platform's delay, not the backoff's (5 s at most for a first retry by default).
+    assert aware(row.next_attempt_at) - started == timedelta(seconds=120)
+    assert row.response_status == 429
+    clock.advance(119)
     assert worker.run_batch("w1") == Counter()  # not due before Retry-After
     assert store.received() == []
-    time.sleep(max(0.0, wait - (utcnow() - started).total_seconds()) + 0.05)
+    clock.advance(1)
     assert worker.run_batch("w1") == {DELIVERED: 1}
     assert [s["scoreGiven"] for s in store.received("ada")] == [42.0]
 
 
-def test_503_with_http_date_retry_after(gradebook):
-    gradebook.platform.ags.fail_next(1, 503, {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
+def test_503_with_http_date_retry_after(gradebook, clock):
+    store = gradebook.platform.ags
+    store.fail_next(1, 503, {"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
     gradebook.change(gradebook.learner("ada"), 42.0)
     assert worker.run_batch("w1") == {PENDING: 1}
-    assert drain() == {DELIVERED: 1}  # a date in the past means: now
+    assert worker.run_batch("w1") == {DELIVERED: 1}  # a date in the past means: now
+    later = clock.now() + timedelta(minutes=10)
+    store.fail_next(1, 503, {"Retry-After": format_datetime(later, usegmt=True)})
+    gradebook.change(gradebook.learner("bob"), 42.0)
+    assert worker.run_batch("w1") == {PENDING: 1}
+    assert advance_to_next_retry() == later.replace(microsecond=0)  # the date the platform set
+    assert worker.run_batch("w1") == {DELIVERED: 1}
 
 
 def test_missing_line_item_dead_letters_with_the_platform_answer(gradebook, cli):
@@ -147,7 +162,7 @@ def test_concurrent_workers_never_send_a_row_twice(app, gradebook):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not PG, reason="CATALYST_TEST_DATABASE_URL is not set")
-def test_postgres_skip_locked_claims_are_disjoint_and_do_not_block(app, gradebook):
+def test_postgres_skip_locked_claims_are_disjoint_and_do_not_block(app, gradebook, clock):
     users = [gradebook.learner(f"u{i}") for i in range(10)]
     for user in users:
         gradebook.change(user, 50.0)
@@ -161,5 +176,5 @@ def test_postgres_skip_locked_claims_are_disjoint_and_do_not_block(app, gradeboo
     db.session.commit()
     ids_a, ids_b = {j.id for j in first}, {j.id for j in second}
     assert len(ids_a) == 4 and len(ids_b) == 6 and not ids_a & ids_b
-    later = utcnow() + timedelta(seconds=1)
+    later = clock.now() + timedelta(seconds=1)
     assert outbox.claim("c", 10, 60, now=later) == []

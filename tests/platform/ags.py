@@ -3,7 +3,6 @@
 import itertools
 import json
 import threading
-import time
 from typing import Any
 
 import flask
@@ -40,6 +39,7 @@ class AgsStore:
         self.revoked: set[str] = set()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)  # notified when a score is recorded
 
     def lineitems_url(self, context: str = "course") -> str:
         """The line items container URL of a course."""
@@ -61,16 +61,25 @@ class AgsStore:
         """Invalidate every access token issued so far (the tool must refresh on 401)."""
         with self._lock:
             self.revoked |= {r["response"]["access_token"] for r in self.platform.token_requests}
-        # Tokens carry a one-second iat: the next one must differ from the revoked ones.
-        time.sleep(1.05)
+        # Access tokens carry a jti (lti.PlatformRegistration): the next one differs from these
+        # even when issued within the same second.
 
-    def received(self, user_id: str | None = None) -> list[dict[str, Any]]:
-        """The score bodies received (optionally for one user), in arrival order."""
+    def wait_received(self, user_id: str, count: int = 1, timeout: float = 10.0) -> bool:
+        """Block until `count` scores of the user arrived (False when `timeout` passes first)."""
+        with self._arrived:
+            return self._arrived.wait_for(lambda: len(self._accepted(user_id)) >= count, timeout)
+
+    def _accepted(self, user_id: str | None) -> list[dict[str, Any]]:
         return [
             s["score"]
             for s in self.scores
             if s["status"] < 300 and user_id in (None, (s["score"] or {}).get("userId"))
         ]
+
+    def received(self, user_id: str | None = None) -> list[dict[str, Any]]:
+        """The score bodies received (optionally for one user), in arrival order."""
+        with self._lock:
+            return self._accepted(user_id)
 
 
 class StoreService(AssignmentsGradesService):
@@ -190,7 +199,7 @@ def add_ags_routes(platform: Any, app: flask.Flask) -> None:
             resp = Response(f"unsupported media type {flask.request.mimetype}", 415, "text/plain")
         else:
             resp = svc.handle_resp(svc.handle_update_score, line_item_id=url)
-        with store._lock:
+        with store._arrived:
             store.scores.append(
                 {
                     "lineitem": url,
@@ -199,6 +208,7 @@ def add_ags_routes(platform: Any, app: flask.Flask) -> None:
                     "status": resp.code,
                 }
             )
+            store._arrived.notify_all()
         return _answer(resp.result, resp.code, resp.media_type)
 
     app.add_url_rule("/ags/<context>/lineitems", "ags_lineitems", lineitems,

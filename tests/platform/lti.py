@@ -1,5 +1,6 @@
 """lti1p3platform adapters: request wrappers, registration, platform config, OIDC and launch."""
 
+import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -112,6 +113,18 @@ class PlatformRegistration(Registration):
     def get_jwks(self) -> list[dict[str, Any]]:
         """Return every published public key (current and rotated-out)."""
         return list(self._public_jwks)
+
+    @staticmethod
+    def encode_and_sign(
+        payload: dict[str, Any],
+        private_key: str,
+        headers: Any = None,
+        expiration: int | None = None,
+    ) -> str:
+        """Sign a JWT; access tokens get a jti, so two issued within one second differ."""
+        if "scopes" in payload:  # only get_access_token signs a "scopes" claim
+            payload = {**payload, "jti": secrets.token_hex(8)}
+        return Registration.encode_and_sign(payload, private_key, headers, expiration)
 
 
 class PlatformConf(LTI1P3PlatformConfAbstract):

@@ -27,8 +27,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until(check, timeout: float = 20.0, interval: float = 0.1) -> bool:
-    """Poll check() until it returns true or the timeout passes."""
+def wait_until(check, timeout: float = 20.0, interval: float = 0.02) -> bool:
+    """Poll check() until it returns true or the timeout passes (for another process or
+    thread: there is nothing to wait on but its answers)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

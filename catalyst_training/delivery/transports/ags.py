@@ -125,9 +125,17 @@ def resolve_lineitem(job: Job) -> str:
     return url
 
 
+def _lineitems_url(job: Job) -> str:
+    """The launch's line items container, without which no line item can be found or made."""
+    if not job.lineitems_url:
+        raise DeliveryError(
+            "configuration: the launch came without a line items URL (lineitems)", permanent=True
+        )
+    return job.lineitems_url
+
+
 def _find_lineitem(job: Job) -> str | None:
-    assert job.lineitems_url
-    resp = call(job, "GET", job.lineitems_url, headers={"Accept": CONTAINER_TYPE},
+    resp = call(job, "GET", _lineitems_url(job), headers={"Accept": CONTAINER_TYPE},
                 params={"resource_id": job.module_slug, "tag": LINEITEM_TAG})  # fmt: skip
     if resp.status_code != 200:
         raise _error("line items query failed", resp)
@@ -152,8 +160,7 @@ def _create_lineitem(job: Job, granted: set[str]) -> str:
     body = {"scoreMaximum": 100, "label": module.title if module else job.module_slug,
             "resourceId": job.module_slug, "tag": LINEITEM_TAG,
             "resourceLinkId": job.resource_link_id}  # fmt: skip
-    assert job.lineitems_url
-    resp = call(job, "POST", job.lineitems_url, json=body,
+    resp = call(job, "POST", _lineitems_url(job), json=body,
                 headers={"Content-Type": LINEITEM_TYPE, "Accept": LINEITEM_TYPE})  # fmt: skip
     if resp.status_code not in (200, 201):
         raise _error("line item creation failed", resp)

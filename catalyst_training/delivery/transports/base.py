@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 
 import requests
 from flask import current_app
+
+from ...core.clock import clock_of
 
 THROTTLED = {429, 503}
 
@@ -22,7 +24,7 @@ class DeliveryError(Exception):
         )  # fmt: skip
 
 
-def retry_after(response: requests.Response) -> float | None:
+def retry_after(response: requests.Response, now: datetime | None = None) -> float | None:
     """Seconds asked by a Retry-After header (delta-seconds or HTTP date), if any."""
     raw = (response.headers.get("Retry-After") or "").strip()
     if not raw:
@@ -33,7 +35,7 @@ def retry_after(response: requests.Response) -> float | None:
         when = parsedate_to_datetime(raw)
     except (TypeError, ValueError):
         return None
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return max(0.0, (when - (now or clock_of().now())).total_seconds())
 
 
 def timeout() -> tuple[float, float]:

@@ -29,9 +29,8 @@ def consumer(live, cli) -> Consumer:
 
 
 @pytest.fixture
-def outcomes(consumer, app) -> Iterator[OutcomesService]:
-    """The consumer's Basic Outcomes service over HTTP; fast outbox retries."""
-    app.config.update(OUTBOX_BACKOFF_BASE=0.05, OUTBOX_BACKOFF_MAX=0.2, OUTBOX_CLAIM_SECONDS=30)
+def outcomes(consumer, app, clock) -> Iterator[OutcomesService]:
+    """The consumer's Basic Outcomes service over HTTP; the outbox on a manual clock."""
     oauth._tokens.clear()
     with OutcomesService(consumer.key, consumer.secret) as service:
         yield service

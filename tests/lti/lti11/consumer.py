@@ -7,7 +7,6 @@ import base64
 import hashlib
 import secrets
 import threading
-import time
 import xml.etree.ElementTree as ET
 from typing import Any
 from urllib.parse import parse_qsl
@@ -153,7 +152,10 @@ class OutcomesService:
         self.rejected: list[str] = []
         self.down = False  # answer 503 while True
         self.refused_while_down = 0
-        self.delay = 0.0
+        # Cleared by hold(): requests wait for release() (a slow service, without sleeping).
+        self.gate = threading.Event()
+        self.gate.set()
+        self.held = threading.Semaphore(0)  # released once per request that reached the gate
         self.code_major = "success"
         self._lock = threading.Lock()
         self._server = ServerThread(self._build())
@@ -163,7 +165,16 @@ class OutcomesService:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release()
         self._server.stop()
+
+    def hold(self) -> None:
+        """Make the service hang on each request until release() (a timeout for the tool)."""
+        self.gate.clear()
+
+    def release(self) -> None:
+        """Let held and later requests through."""
+        self.gate.set()
 
     @property
     def url(self) -> str:
@@ -180,8 +191,9 @@ class OutcomesService:
 
         @app.post("/outcomes")
         def outcomes():
-            if self.delay:
-                time.sleep(self.delay)
+            if not self.gate.is_set():
+                self.held.release()
+                self.gate.wait(TIMEOUT)
             if self.down:
                 self.refused_while_down += 1
                 return flask.Response("outcomes service down", status=503)

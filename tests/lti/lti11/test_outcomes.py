@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -14,7 +13,7 @@ from catalyst_training.delivery.transports import outcomes11 as pox
 from catalyst_training.extensions import db
 from catalyst_training.learning.models import ScoreEvent
 from catalyst_training.lti.lti11.models import LTI11
-from tests.delivery.helpers import deliveries, drain
+from tests.delivery.helpers import advance_to_next_retry, deliveries, drain
 from tests.lti.lti11.conftest import browser, user_of
 
 SLUG = "module-exemple"
@@ -123,24 +122,24 @@ def test_outage_then_back_the_grade_arrives(consumer, outcomes):
     change(user, 90.0)
     for _ in range(3):
         assert worker.run_batch("w1").get(DELIVERED, 0) == 0
-        time.sleep(0.25)
+        advance_to_next_retry()
     (row,) = deliveries()
-    assert row.state == PENDING and row.attempts >= 2 and "503" in (row.last_error or "")
-    assert outcomes.refused_while_down >= 2
+    assert row.state == PENDING and row.attempts == 3 and "503" in (row.last_error or "")
+    assert outcomes.refused_while_down == 3
     outcomes.down = False
     assert drain()[DELIVERED] == 1
     assert outcomes.results == {f"{consumer.course}:m1:student-1": 0.9}
 
 
 def test_timeout_is_retried(consumer, outcomes, app):
-    app.config["AGS_TIMEOUT"] = 0.2
-    outcomes.delay = 0.6
+    app.config["AGS_TIMEOUT"] = 0.05
+    outcomes.hold()  # the service hangs until released: the tool's read timeout ends the call
     change(learner(consumer, outcomes), 30.0)
     assert worker.run_batch("w1").get(PENDING) == 1
+    assert outcomes.held.acquire(timeout=5)  # the request did reach the hung service
     (row,) = deliveries()
     assert "unreachable" in (row.last_error or "")
-    outcomes.delay = 0
-    time.sleep(0.25)
+    outcomes.release()
     assert drain()[DELIVERED] == 1
     assert outcomes.results[f"{consumer.course}:m1:student-1"] == 0.3
 
