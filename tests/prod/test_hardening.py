@@ -8,6 +8,7 @@ import logging
 import re
 
 from catalyst_training import create_app
+from catalyst_training.auth import policy
 from catalyst_training.core import logging as core_logging
 from catalyst_training.core.limiter import login_limit
 from catalyst_training.core.security import invalidate_origins
@@ -81,8 +82,11 @@ def test_login_endpoints_are_rate_limited_per_ip_with_a_clear_page(app, client):
     assert client.get("/healthz").status_code == 200  # not limited
 
 
-def test_login_limit_decorator_applies_to_a_password_login(tmp_path, migrated_template):
+def test_login_limit_decorator_applies_to_a_password_login(
+    tmp_path, migrated_template, monkeypatch
+):
     app = create_app({**base_config(tmp_path), "LOGIN_RATE_LIMIT": "2/minute"})
+    monkeypatch.setitem(policy.POLICY, "coordinator_login", policy.PUBLIC)
 
     @app.post("/coordinator-login")
     @login_limit
@@ -105,7 +109,8 @@ def test_request_id_is_echoed_or_generated(client):
     assert evil["X-Request-ID"] != 'x" injected {'
 
 
-def test_json_log_lines_carry_the_request_id_and_never_secrets(app, client):
+def test_json_log_lines_carry_the_request_id_and_never_secrets(app, client, monkeypatch):
+    monkeypatch.setitem(policy.POLICY, "_probe", policy.PUBLIC)
     stream = io.StringIO()
     root = logging.getLogger()
     level = root.level
