@@ -102,9 +102,9 @@ POLICY: dict[str, Rule] = {
     "mentoring.add_snippet": Rule(STAFF),
     "mentoring.attachment": Rule(STAFF, FOLLOWED),
     # coordinator management (one path per action, in mentoring's services)
-    "reporting.manage_home": Rule(COORDINATOR, COURSE_RUN),
-    "reporting.manage_post": Rule(COORDINATOR, COURSE_RUN),
-    "reporting.import_csv": Rule(COORDINATOR, COURSE_RUN),
+    "management.manage_home": Rule(COORDINATOR, COURSE_RUN),
+    "management.manage_post": Rule(COORDINATOR, COURSE_RUN),
+    "management.import_csv": Rule(COORDINATOR, COURSE_RUN),
     # delivery: grade passback of the coordinator's course runs
     "deliveries.index": Rule(COORDINATOR, COURSE_RUN),
     "deliveries.requeue": Rule(COORDINATOR, COURSE_RUN),

@@ -6,12 +6,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """The mentor pages and the peer-exchange completion rule (module.yaml may require it)."""
+    """The mentor pages, the console's management pages and the peer-exchange completion rule."""
     from . import (
         models,  # noqa: F401 - registers the mentoring tables
         peer,
     )
-    from .views import bp
+    from .views import bp, console_bp
 
     peer.register_completion_rule()
     app.register_blueprint(bp)
+    app.register_blueprint(console_bp)

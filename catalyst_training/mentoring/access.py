@@ -9,7 +9,7 @@ from sqlalchemy import Select, exists, false, literal, select
 from werkzeug.exceptions import Forbidden
 
 from ..auth import roles
-from ..auth.models import Membership
+from ..auth.models import Membership, User
 from ..extensions import db
 from .models import Cohort, CohortMember, cohort_mentors
 
@@ -31,6 +31,23 @@ def coordinator_contexts(viewer: Viewer) -> Select:
     if viewer.context_pk is not None:
         query = query.union(select(literal(viewer.context_pk)))
     return query
+
+
+def coordinator_scope(user_id: int, acting_context_pk: int | None) -> tuple[int, ...] | None:
+    """Course runs a coordinator may manage or see: None (all) for a local account."""
+    user = db.session.get(User, user_id)
+    if user is not None and user.is_coordinator_account:
+        return None
+    found = set(
+        db.session.scalars(
+            select(Membership.context_id).where(
+                Membership.user_id == user_id, Membership.role == roles.COORDINATOR
+            )
+        )
+    )
+    if acting_context_pk is not None:
+        found.add(acting_context_pk)
+    return tuple(sorted(found))
 
 
 def visible_cohorts(viewer: Viewer) -> Select:

@@ -28,10 +28,11 @@ class LearnerFile:
     timeline: list[tuple[datetime, str, str]] = field(default_factory=list)
 
 
-def learner_file(user_id: int) -> LearnerFile:
-    """Load a learner's record (the caller checked access)."""
+def learner_file(user_id: int) -> LearnerFile | None:
+    """Load a learner's record, None when there is no such user (the caller checked access)."""
     user = db.session.get(User, user_id)
-    assert user is not None
+    if user is None:
+        return None
     rows = db.session.scalars(select(ModuleProgress).filter_by(user_id=user_id))
     progress = {p.module_slug: p for p in rows}
     attempts = list(

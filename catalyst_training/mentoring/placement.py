@@ -183,7 +183,7 @@ def pick_territory(user_id: int, context_pk: int, cohort_id: int, now: datetime)
 
 
 def move_learner(
-    actor_id: int, user_id: int, cohort: Cohort, reason: str, now: datetime
+    actor_id: int, user_id: int, cohort: Cohort, reason: str, now: datetime, source: str = "web"
 ) -> CohortMember:
     """A coordinator moves a learner to another cohort of the same course run (audited)."""
     if not (reason or "").strip():
@@ -196,7 +196,7 @@ def move_learner(
         "cohort.move",
         f"user:{user_id}",
         now,
-        details={"from": before, "to": cohort.id},
+        details={"from": before, "to": cohort.id, "source": source},
         reason=reason.strip(),
     )
     return member

@@ -12,6 +12,7 @@ from ..auth.models import Context
 from ..content.services import current_versions
 from ..core.models import utcnow
 from ..extensions import db
+from ..mentoring.forms import parse_id
 from ..mentoring.models import Cohort, Territory
 from . import exports, records
 from .filters import Filters
@@ -24,8 +25,8 @@ def _resolve(context: str | None, territory: str | None, cohort: str | None) -> 
     found: dict = {}
     if context:
         pk = db.session.scalar(select(Context.id).filter_by(context_id=context))
-        if pk is None and context.isdigit():
-            pk = db.session.get(Context, int(context)) and int(context)
+        if pk is None and (by_id := parse_id(context)) is not None:
+            pk = db.session.get(Context, by_id) and by_id
         if pk is None:
             raise click.BadParameter(f"unknown context {context!r}", param_hint="--context")
         found["context_pk"] = pk

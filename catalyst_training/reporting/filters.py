@@ -6,12 +6,11 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import select
-
-from ..auth import roles
-from ..auth.models import Membership, User
 from ..core.models import parse_date
-from ..extensions import db
+from ..mentoring.access import coordinator_scope
+from ..mentoring.forms import parse_id
+
+__all__ = ["Filters", "coordinator_scope", "parse_filters", "query_args"]
 
 
 @dataclass(frozen=True)
@@ -37,39 +36,17 @@ class Filters:
         return found
 
 
-def coordinator_scope(user_id: int, acting_context_pk: int | None) -> tuple[int, ...] | None:
-    """Contexts a coordinator may see: all for a local account, else those they coordinate."""
-    user = db.session.get(User, user_id)
-    if user is not None and user.is_coordinator_account:
-        return None
-    found = set(
-        db.session.scalars(
-            select(Membership.context_id).where(
-                Membership.user_id == user_id, Membership.role == roles.COORDINATOR
-            )
-        )
-    )
-    if acting_context_pk is not None:
-        found.add(acting_context_pk)
-    return tuple(sorted(found))
-
-
-def _int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
-
-
 def parse_filters(args: Mapping[str, str], scope: tuple[int, ...] | None) -> Filters:
     """Filters from query arguments (unknown or malformed values are ignored)."""
-    context_pk = _int(args.get("context"))
+    context_pk = parse_id(args.get("context"))
     if scope is not None and context_pk not in scope:
         context_pk = None
     return Filters(
         scope=scope,
         context_pk=context_pk,
         region=(args.get("region") or "").strip() or None,
-        territory_id=_int(args.get("territory")),
-        cohort_id=_int(args.get("cohort")),
+        territory_id=parse_id(args.get("territory")),
+        cohort_id=parse_id(args.get("cohort")),
         date_from=parse_date(args.get("from")),
         date_to=parse_date(args.get("to")),
     )

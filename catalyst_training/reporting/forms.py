@@ -1,12 +1,11 @@
-"""Console forms (Flask-WTF, CSRF on)."""
+"""Console forms (Flask-WTF, CSRF on): the export's options; management forms live in mentoring."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.validators import AnyOf
 
 from .formats import FORMAT_NAMES
 
@@ -27,26 +26,3 @@ class ExportForm(FlaskForm):
     cohort = HiddenField()
     date_from = HiddenField(name="from")
     date_to = HiddenField(name="to")
-
-
-class ImportForm(FlaskForm):
-    """A CSV file of territories, cohorts and learner placements."""
-
-    file = FileField(_l("Fichier CSV"), validators=[FileRequired()])
-
-
-class TerritoryForm(FlaskForm):
-    """Create or edit a territory."""
-
-    name = StringField(_l("Nom"), validators=[DataRequired(), Length(max=255)])
-    code = StringField(
-        _l("Code (commune INSEE, SIREN d'EPCI ou département)"),
-        validators=[DataRequired(), Length(max=9)],
-    )
-    region = StringField(_l("Région"), validators=[Optional(), Length(max=255)])
-
-
-class SettingsForm(FlaskForm):
-    """Allow learners of a course run to pick their territory."""
-
-    pick = BooleanField(_l("Les apprenants sans cohorte choisissent leur territoire"))

@@ -82,6 +82,9 @@ def submit_work(learner_id: int, text: str = "Mon territoire.", days_ago: int = 
 
 def login(client, who: User, role: str, context_pk: int | None) -> None:
     """Put a launched session into a test client."""
+    from flask import g
+
+    g.pop("_login_user", None)  # Flask-Login's cache lives in the test's long app context
     with client.session_transaction() as sess:
         sess["_user_id"] = str(who.id)
         sess["_fresh"] = True
@@ -100,7 +103,73 @@ def csrf_token(client) -> str:
     """A valid CSRF token for the client's session."""
     import re
 
+    from flask import g
+
+    # The test's app context outlives requests, so Flask-WTF's per-request cache in `g` would
+    # hand a second client the first one's token without putting it in that client's session.
+    g.pop("csrf_token", None)
     page = client.get("/accessibilite")
     match = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
     assert match
     return match.group(1)
+
+
+@dataclass
+class OtherPlatform:
+    """Platform B: a course run with the same context_id as platform A's, and its people."""
+
+    platform: Platform
+    context: Context
+    cohort: object
+    coordinator: User
+    learner: User
+    mentor: User
+
+
+def add_platform_b(world: World) -> OtherPlatform:
+    """A second platform whose course run is also called "course-1" (commit)."""
+    plat = Platform(name="B", issuer="https://b.test", client_id="cb", auth_token_url="x")
+    db.session.add(plat)
+    db.session.flush()
+    ctx = Context(platform_id=plat.id, context_id=world.context.context_id, title="Session B")
+    db.session.add(ctx)
+    db.session.flush()
+    cohort = territories.create_cohort("Cohorte B", "cohorte-b", world.cohort_a.territory, ctx.id)
+    coordinator = user(plat, ctx, "co", "coordinator", "Coord B")
+    learner = user(plat, ctx, "l-a", "learner", "Learner of B")
+    mentor = user(plat, ctx, "m-a", "mentor", "Mentor of B")
+    db.session.commit()
+    return OtherPlatform(plat, ctx, cohort, coordinator, learner, mentor)
+
+
+def local_coordinator() -> User:
+    """A local coordinator account: the explicit "all platforms" scope (commit)."""
+    found = User(email="programme@example.org", name="Programme", is_coordinator_account=True)
+    db.session.add(found)
+    db.session.commit()
+    return found
+
+
+def snapshot() -> tuple:
+    """Placements, mentors, cohorts, territories, audit entries: unchanged by a refusal."""
+    from sqlalchemy import select
+
+    from catalyst_training.mentoring.models import (
+        AuditEntry,
+        Cohort,
+        CohortMember,
+        Territory,
+        cohort_mentors,
+    )
+
+    db.session.expire_all()
+    members = db.session.execute(
+        select(CohortMember.user_id, CohortMember.cohort_id).order_by(CohortMember.id)
+    ).all()
+    mentors = db.session.execute(select(cohort_mentors).order_by("cohort_id", "user_id")).all()
+    audit = db.session.scalars(select(AuditEntry.id).order_by(AuditEntry.id)).all()
+    cohorts = db.session.execute(
+        select(Cohort.id, Cohort.name, Cohort.territory_id, Cohort.context_id).order_by(Cohort.id)
+    ).all()
+    places = db.session.execute(select(Territory.id, Territory.name, Territory.code)).all()
+    return members, mentors, audit, cohorts, sorted(places)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from pathlib import Path
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
-from ..auth import roles
-from ..auth.services import role_required
-from ..core.models import utcnow
-from ..extensions import db
-from ..learning.models import Submission
-from ..learning.modules import module_for_version
-from . import access, leases, queue, review
-from .dashboard import programme_modules
-from .territories import MentoringError
-from .views import STAFF, bp, viewer
+from ...auth import roles
+from ...auth.services import role_required
+from ...core.models import parse_date, utcnow
+from ...extensions import db
+from ...learning.assignments import history, upload_folder
+from ...learning.models import Submission
+from ...learning.modules import module_for_version
+from .. import access, leases, queue, review
+from ..dashboard import programme_modules
+from ..forms import parse_id
+from ..territories import MentoringError
+from .blueprint import STAFF, bp, viewer
 
 
 def _messages() -> dict[str, str]:
@@ -35,10 +37,9 @@ def _messages() -> dict[str, str]:
 
 def _filters() -> queue.QueueFilters:
     args = request.values
-    cohort = args.get("cohort", "")
     return queue.QueueFilters(
         module=args.get("module") or None,
-        cohort_id=int(cohort) if cohort.isdigit() else None,
+        cohort_id=parse_id(args.get("cohort")),
         state=args.get("state") if args.get("state") in queue.STATES else None,
         learner=args.get("learner") or None,
     )
@@ -81,19 +82,13 @@ def take_next():
 
 def _draft() -> review.Draft:
     form = request.form
-    due = None
-    if form.get("new_due_on"):
-        try:
-            due = date.fromisoformat(form["new_due_on"])
-        except ValueError:
-            due = None
     levels = {k[6:]: v for k, v in form.items() if k.startswith("level-")}
     return review.Draft(
         levels=levels,
         comment=form.get("comment", ""),
         private_note=form.get("private_note", ""),
         reason=form.get("reason", ""),
-        new_due_on=due,
+        new_due_on=parse_date(form.get("new_due_on")),
     )
 
 
@@ -142,8 +137,6 @@ def review_page(submission_id: int):
 
 
 def _history(sub: Submission) -> list[Submission]:
-    from ..learning.assignments import history
-
     return [s for s in history(sub.user_id, sub.module_slug) if s.id != sub.id]
 
 
@@ -159,8 +152,9 @@ def heartbeat(submission_id: int):
     if kept and request.form.get("autosave") == "1":
         module = module_for_version(sub.module_version_id)
         try:
-            review.save_draft(sub, module.assignment, who.user_id, _draft(), now)
-            saved = True
+            if module is not None and module.assignment is not None:
+                review.save_draft(sub, module.assignment, who.user_id, _draft(), now)
+                saved = True
         except MentoringError:
             saved = False
     db.session.commit()
@@ -197,7 +191,7 @@ def add_snippet():
     except MentoringError as exc:
         flash(_messages().get(exc.code, exc.code), "error")
     back = request.form.get("next", "")
-    if not back.startswith("/") or back.startswith("//"):
+    if not back.startswith("/") or back.startswith(("//", "/\\")):
         back = url_for("mentoring.grading_queue")
     return redirect(back)
 
@@ -206,12 +200,6 @@ def add_snippet():
 @role_required(*STAFF)
 def attachment(submission_id: int):
     """The learner's attached file, for the mentors of their cohort and coordinators."""
-    from pathlib import Path
-
-    from flask import send_file
-
-    from ..learning.assignment_views import upload_folder
-
     sub = _submission_or_404(submission_id)
     path = upload_folder() / Path(sub.attachment_path or "missing").name
     if not sub.attachment_path or not path.is_file():

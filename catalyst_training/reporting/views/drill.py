@@ -6,17 +6,17 @@ from flask import abort, render_template
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
-from ..auth import roles
-from ..auth.models import Membership, User
-from ..auth.services import role_required
-from ..extensions import db
-from ..learning.models import COMPLETED, ModuleProgress
-from ..mentoring.dashboard import programme_modules
-from ..mentoring.learner import learner_file
-from ..mentoring.models import Cohort, CohortMember, Territory
-from ..mentoring.views import status_labels
-from .filters import Filters
-from .views import bp, current_filters
+from ...auth import roles
+from ...auth.models import Membership, User
+from ...auth.services import role_required
+from ...extensions import db
+from ...learning.models import COMPLETED, ModuleProgress
+from ...mentoring.dashboard import programme_modules
+from ...mentoring.learner import learner_file
+from ...mentoring.models import Cohort, CohortMember, Territory
+from ...mentoring.views.blueprint import status_labels
+from ..filters import Filters
+from .blueprint import bp, current_filters
 
 
 def _cohort_query(filters: Filters):
@@ -120,6 +120,5 @@ def learner(user_id: int):
         )
         if not allowed:
             abort(403, _("Cet apprenant ne fait pas partie de vos sessions."))
-    return render_template(
-        "mentoring/learner.html", file=learner_file(user_id), labels=status_labels()
-    )
+    file = learner_file(user_id) or abort(404)
+    return render_template("mentoring/learner.html", file=file, labels=status_labels())

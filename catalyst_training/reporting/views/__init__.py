@@ -1,0 +1,8 @@
+"""The coordinator console: overview, drill-downs, exports (read-only over the other domains)."""
+
+from __future__ import annotations
+
+from . import drill, home  # noqa: F401 - routes attach to bp on import
+from .blueprint import bp
+
+__all__ = ["bp"]
