@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 
 __version__ = "0.1.0"
+LOOPBACK = "127.0.0.0/8,::1/128"
 
 # Each domain's init_app registers its blueprints, CLI, hooks and rules, in layer order.
 DOMAINS = (
@@ -73,6 +74,9 @@ def _finish_config(app: Flask, instance_path: Path) -> None:
     if not app.config.get("CONTENT_PATH"):
         app.config["CONTENT_PATH"] = str(cfg.PROJECT_ROOT / "modules")
     app.config.setdefault("LOOPBACK_SECURE_COOKIES", bool(app.config.get("DEMO")))
+    if app.config.get("DEMO") and not app.config.get("OUTBOUND_ALLOW"):
+        # The sandbox platform lives on this machine: the demo may call loopback, never prod.
+        app.config["OUTBOUND_ALLOW"] = LOOPBACK
     if app.config.get("REDIS_URL"):
         app.config.setdefault("CACHE_TYPE", "RedisCache")
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])

@@ -64,6 +64,8 @@ def base_config(instance: Path) -> dict:
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "JWKS_REFETCH_INTERVAL": 0,
+        # The test platforms listen on loopback; the outbound tests turn this off.
+        "OUTBOUND_ALLOW": "127.0.0.0/8,::1/128",
     }
     if SAMPLE_CONTENT.is_dir():
         cfg["CONTENT_PATH"] = str(SAMPLE_CONTENT)

@@ -177,14 +177,18 @@ def request(
     method: str,
     url: str,
     *,
-    timeout: float | None = None,
+    timeout: float | tuple[float, float] | None = None,
     max_bytes: int | None = None,
     max_redirects: int = 0,
     **kwargs: Any,
 ) -> Answer:
     """Call `url` under the outbound policy; OutboundError when refused, unreachable or cut off."""
     allowed = _allowed_networks()
-    read_timeout = timeout if timeout is not None else _setting("OUTBOUND_TIMEOUT", 20)
+    if isinstance(timeout, tuple):
+        connect_timeout, read_timeout = timeout
+    else:
+        read_timeout = timeout if timeout is not None else _setting("OUTBOUND_TIMEOUT", 20)
+        connect_timeout = min(5.0, read_timeout)
     limit = int(max_bytes if max_bytes is not None else _setting("OUTBOUND_MAX_BYTES", 2**20))
     deadline = time.monotonic() + read_timeout * 2
     history: list[str] = []
@@ -196,7 +200,7 @@ def request(
             resp = _session(allowed).request(
                 method,
                 url,
-                timeout=(min(5.0, read_timeout), read_timeout),
+                timeout=(connect_timeout, read_timeout),
                 allow_redirects=False,
                 stream=True,
                 **kwargs,

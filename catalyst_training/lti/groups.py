@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..core.http import http_session
+from ..core import outbound
 from .models import Platform
 from .roster import access_token, next_link
 
@@ -40,13 +40,17 @@ def fetch_groups(platform: Platform, url: str, user_sub: str) -> list[dict[str, 
     following: str | None = with_user(url, user_sub)
     while following and following not in seen and len(seen) < MAX_PAGES:
         seen.add(following)
-        resp = http_session().get(
-            following,
-            headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE},
-            timeout=TIMEOUT,
-        )
+        try:
+            resp = outbound.request(
+                "GET",
+                following,
+                headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE},
+                timeout=TIMEOUT,
+            )
+        except outbound.OutboundError as exc:
+            raise GroupsError(str(exc)) from exc
         if resp.status_code != 200:
-            raise GroupsError(f"groups answered {resp.status_code}: {resp.text[:200]}")
+            raise GroupsError(f"groups answered {resp.status_code}")
         body = resp.json()
         page = body.get("groups") if isinstance(body, dict) else None
         if not isinstance(page, list):

@@ -7,17 +7,17 @@ import json
 import logging
 from typing import Any
 
-import requests
 from flask import current_app
 from jwcrypto.jwk import JWK
 
-from ..core.http import http_session
+from ..core import outbound
 from ..extensions import cache
 
 log = logging.getLogger(__name__)
 
 # Per-process decoded keys: converting a JWK to a key object costs more than the signature check.
 _decoded: dict[str, Any] = {}
+MAX_BYTES = 256 * 1024  # a key set is a few kilobytes
 
 
 def _cache_key(url: str) -> str:
@@ -27,10 +27,11 @@ def _cache_key(url: str) -> str:
 def fetch_jwks(url: str) -> dict[str, Any] | None:
     """GET a platform's JWKS; None when unreachable or not a key set."""
     try:
-        resp = http_session().get(url, timeout=10)
-        resp.raise_for_status()
+        resp = outbound.request("GET", url, timeout=10, max_bytes=MAX_BYTES)
+        if not resp.ok:
+            raise ValueError(f"HTTP {resp.status_code}")
         data = resp.json()
-    except (requests.RequestException, ValueError) as exc:
+    except (outbound.OutboundError, ValueError) as exc:
         log.warning("JWKS fetch failed for %s: %s", url, exc)
         return None
     if not isinstance(data, dict) or not isinstance(data.get("keys"), list):

@@ -14,9 +14,8 @@ import uuid
 from dataclasses import dataclass
 
 import jwt
-import requests
 
-from ..core.http import http_session
+from ..core import outbound
 from ..extensions import cache
 from . import keys
 
@@ -33,7 +32,7 @@ class TokenError(Exception):
     def __init__(self, message: str, *, permanent: bool = False, response=None) -> None:
         super().__init__(message)
         self.permanent = permanent
-        self.response: requests.Response | None = response
+        self.response: outbound.Answer | None = response
 
 
 @dataclass(frozen=True)
@@ -89,8 +88,8 @@ def _request_token(client: Client, scopes: tuple[str, ...], timeout: float) -> t
     form = {"grant_type": "client_credentials", "client_assertion_type": JWT_BEARER,
             "client_assertion": assertion, "scope": " ".join(scopes)}  # fmt: skip
     try:
-        resp = http_session().post(client.token_url, data=form, timeout=(5.0, timeout))
-    except requests.RequestException as exc:
+        resp = outbound.request("POST", client.token_url, data=form, timeout=(5.0, timeout))
+    except outbound.OutboundError as exc:
         raise TokenError(f"token endpoint unreachable: {exc}") from exc
     if resp.status_code != 200:
         raise TokenError(

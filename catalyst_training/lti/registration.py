@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import socket
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
 from flask import current_app, g
 from flask_babel import gettext as _
 
-from ..core.http import http_session
+from ..core import outbound
 from .registry import RegistryError, add_platform, find_platform
 
 log = logging.getLogger(__name__)
@@ -40,27 +38,24 @@ class RegistrationError(Exception):
 
 
 def _local_allowed() -> bool:
-    return bool(current_app.testing or current_app.config.get("DEMO"))
+    return bool(current_app.config.get("OUTBOUND_ALLOW"))
 
 
 def check_platform_url(url: Any, label: str) -> str:
-    """An https URL (http on loopback in tests/demo) that does not point inside our network."""
+    """An https URL (http where loopback is allowed: tests, demo) not naming a private address.
+
+    Names are not resolved here: the outbound client checks the address it actually connects to.
+    """
     parts = urlsplit(url if isinstance(url, str) else "")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise RegistrationError(400, _("%(label)s : adresse absente ou invalide.", label=label))
-    host = parts.hostname
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443)}
-    except OSError as exc:
-        raise RegistrationError(
-            400, _("%(label)s : hôte introuvable (%(host)s).", label=label, host=host)
-        ) from exc
-    private = any(ipaddress.ip_address(a.split("%")[0]).is_private for a in addresses)
-    if _local_allowed() and private:
-        return url
-    if parts.scheme != "https":
+    if parts.scheme != "https" and not _local_allowed():
         raise RegistrationError(400, _("%(label)s : HTTPS est obligatoire.", label=label))
-    if private:
+    try:
+        literal = ipaddress.ip_address(parts.hostname)
+    except ValueError:
+        literal = None
+    if literal is not None and not outbound.address_allowed(str(literal)):
         raise RegistrationError(
             400, _("%(label)s : adresse privée ou locale refusée.", label=label)
         )
@@ -72,21 +67,25 @@ def _fetch_json(method: str, url: str, token: str | None, **kwargs: Any) -> dict
     if token:
         headers["Authorization"] = f"Bearer {token}"
     try:
-        resp = http_session().request(
-            method, url, headers=headers, timeout=TIMEOUT, allow_redirects=False, **kwargs
+        resp = outbound.request(
+            method, url, headers=headers, timeout=TIMEOUT, max_bytes=MAX_BYTES, **kwargs
         )
-    except requests.RequestException as exc:
+    except outbound.OutboundError as exc:
+        if exc.reason == "address":
+            raise RegistrationError(
+                400, _("%(label)s : adresse privée ou locale refusée.", label=url)
+            ) from exc
+        if exc.reason == "too_large":
+            raise RegistrationError(400, _("Réponse de la plateforme trop volumineuse.")) from exc
         raise RegistrationError(
-            502, _("La plateforme est injoignable : %(error)s", error=type(exc).__name__)
+            502, _("La plateforme est injoignable : %(error)s", error=exc.reason)
         ) from exc
     if resp.status_code >= 400:
         raise RegistrationError(
             502 if method == "POST" else 400,
             _("La plateforme a répondu %(status)s : %(body)s", status=resp.status_code,
-              body=resp.text[:300]),
+              body=outbound.shown(resp.text, 300)),
         )  # fmt: skip
-    if len(resp.content) > MAX_BYTES:
-        raise RegistrationError(400, _("Réponse de la plateforme trop volumineuse."))
     try:
         data = resp.json()
     except ValueError as exc:

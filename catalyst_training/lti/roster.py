@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..auth import roles as app_roles
 from ..auth.models import Context, Membership, User
-from ..core.http import http_session
+from ..core import outbound
 from ..extensions import db
 from ..mentoring.placement import place_from_launch
 from . import oauth
@@ -26,6 +26,7 @@ CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
 _NEXT = re.compile(r'<([^>]+)>\s*;[^,]*?\brel\s*=\s*"?next"?', re.IGNORECASE)
 TIMEOUT = 20
 MAX_PAGES = 1000
+MAX_PAGE_BYTES = 8 * 2**20
 
 
 class RosterError(RuntimeError):
@@ -57,8 +58,7 @@ def access_token(platform: Platform, scopes: list[str], timeout: float = TIMEOUT
     try:
         return oauth.access_token(client, tuple(scopes), timeout=timeout)
     except oauth.TokenError as exc:
-        body = exc.response.text[:200] if exc.response is not None else ""
-        raise RosterError(f"{exc} {body}".strip()) from exc
+        raise RosterError(str(exc)) from exc
 
 
 def fetch_pages(url: str, token: str) -> Iterator[list[dict[str, Any]]]:
@@ -66,14 +66,25 @@ def fetch_pages(url: str, token: str) -> Iterator[list[dict[str, Any]]]:
     seen: set[str] = set()
     while url and len(seen) < MAX_PAGES:
         seen.add(url)
-        resp = http_session().get(
-            url,
-            headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE},
-            timeout=TIMEOUT,
-        )
-        if resp.status_code != 200:
-            raise RosterError(f"memberships answered {resp.status_code}: {resp.text[:200]}")
-        yield list(resp.json().get("members") or [])
+        try:
+            resp = outbound.request(
+                "GET",
+                url,
+                headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE},
+                timeout=TIMEOUT,
+                max_bytes=MAX_PAGE_BYTES,
+            )
+            if resp.status_code != 200:
+                raise RosterError(f"memberships answered {resp.status_code}")
+            body = resp.json()
+        except outbound.OutboundError as exc:
+            raise RosterError(str(exc)) from exc
+        except ValueError as exc:
+            raise RosterError("memberships answer is not JSON") from exc
+        members = body.get("members") if isinstance(body, dict) else None
+        if not isinstance(members, list):
+            raise RosterError("memberships answer has no members list")
+        yield members
         following = next_link(resp.headers.get("Link"))
         url = following if following and following not in seen else ""
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import ipaddress
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from flask import Flask
 
 from catalyst_training.core import outbound
+from tests.core.loopback import ok, serve
 
 REFUSED = [
     "127.0.0.1",
@@ -48,40 +47,6 @@ def test_configured_networks_are_allowed():
     assert outbound.address_allowed("127.0.0.1", [ipaddress.ip_network("127.0.0.0/8")])
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, *_args) -> None:  # quiet test output
-        return
-
-    def do_GET(self) -> None:
-        self.server.hits.append(self.path)  # type: ignore[attr-defined]
-        route = self.server.routes.get(self.path)  # type: ignore[attr-defined]
-        if route is None:
-            self.send_response(404)
-            self.end_headers()
-            return
-        route(self)
-
-
-@contextmanager
-def _server(host: str = "127.0.0.1") -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer((host, 0), _Handler)
-    server.hits, server.routes = [], {}  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def _ok(handler: BaseHTTPRequestHandler) -> None:
-    handler.send_response(200)
-    handler.send_header("Content-Type", "application/json")
-    handler.end_headers()
-    handler.wfile.write(b'{"ok": true}')
-
-
 def _app(allow: str = "") -> Flask:
     app = Flask("outbound-test")
     app.config["OUTBOUND_ALLOW"] = allow
@@ -89,8 +54,8 @@ def _app(allow: str = "") -> Flask:
 
 
 def test_loopback_is_refused_before_any_byte_is_sent():
-    with _server() as server, _app().app_context():
-        server.routes["/x"] = _ok
+    with serve() as server, _app().app_context():
+        server.routes["/x"] = ok
         port = server.server_address[1]
         for url in (f"http://127.0.0.1:{port}/x", f"http://localhost:{port}/x"):
             with pytest.raises(outbound.OutboundError) as caught:
@@ -100,15 +65,15 @@ def test_loopback_is_refused_before_any_byte_is_sent():
 
 
 def test_allowed_network_is_reached_and_answer_read():
-    with _server() as server, _app("127.0.0.0/8").app_context():
-        server.routes["/x"] = _ok
+    with serve() as server, _app("127.0.0.0/8").app_context():
+        server.routes["/x"] = ok
         answer = outbound.request("GET", f"http://127.0.0.1:{server.server_address[1]}/x")
         assert answer.status_code == 200 and answer.json() == {"ok": True}
 
 
 def test_redirect_hops_are_checked_again():
-    with _server("127.0.0.2") as inner, _server() as outer:
-        inner.routes["/secret"] = _ok
+    with serve("127.0.0.2") as inner, serve() as outer:
+        inner.routes["/secret"] = ok
 
         def redirect(handler: BaseHTTPRequestHandler) -> None:
             handler.send_response(302)
@@ -139,7 +104,7 @@ def test_oversized_answer_is_cut_off_while_streaming():
         except OSError:
             return
 
-    with _server() as server, _app("127.0.0.0/8").app_context():
+    with serve() as server, _app("127.0.0.0/8").app_context():
         server.routes["/big"] = huge
         with pytest.raises(outbound.OutboundError) as caught:
             outbound.request(
@@ -154,9 +119,9 @@ def test_slow_answer_times_out():
 
     def stall(handler: BaseHTTPRequestHandler) -> None:
         release.wait(10)
-        _ok(handler)
+        ok(handler)
 
-    with _server() as server, _app("127.0.0.0/8").app_context():
+    with serve() as server, _app("127.0.0.0/8").app_context():
         server.routes["/slow"] = stall
         try:
             with pytest.raises(outbound.OutboundError) as caught:

@@ -175,7 +175,7 @@ def test_missing_parameter_and_bad_token(client, cli, moodle):
 
 
 def test_https_required_outside_tests(app, client, moodle):
-    app.testing = False
+    app.config["OUTBOUND_ALLOW"] = ""  # production: no loopback, https only
     resp = register(client, moodle)
     assert resp.status_code == 400
     assert "HTTPS" in resp.text

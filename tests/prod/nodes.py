@@ -169,6 +169,7 @@ def node_env(database_url: str, redis_url: str, base_url: str, shared: Path) -> 
         "CATALYST_SECRET_KEY": "prod-test-" + "k" * 32,
         "CATALYST_BASE_URL": base_url,
         "CATALYST_UPLOAD_PATH": str(shared / "uploads"),
+        "CATALYST_OUTBOUND_ALLOW": "127.0.0.0/8",  # the test platform listens on loopback
     }
 
 

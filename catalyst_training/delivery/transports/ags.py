@@ -8,9 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
-
-from ...core.http import http_session
+from ...core import outbound
 from ...extensions import cache
 from ...lti import oauth
 from ..outbox import Job
@@ -75,25 +73,25 @@ def access_token(job: Job, failed: str | None = None) -> str:
         raise DeliveryError(str(exc), permanent=exc.permanent) from exc
 
 
-def _error(what: str, resp: requests.Response, permanent_codes=PERMANENT) -> DeliveryError:
+def _error(what: str, resp: outbound.Answer, permanent_codes=PERMANENT) -> DeliveryError:
     return DeliveryError(
         f"{what}: HTTP {resp.status_code}",
         permanent=resp.status_code in permanent_codes,
         status=resp.status_code,
-        body=resp.text[:4000],
+        body=outbound.shown(resp.text),
         retry_after=retry_after(resp) if resp.status_code in THROTTLED else None,
     )
 
 
-def call(job: Job, method: str, url: str, **kwargs: Any) -> requests.Response:
+def call(job: Job, method: str, url: str, **kwargs: Any) -> outbound.Answer:
     """An authorised AGS request; on a 401 the token is refreshed once and the call retried."""
     token = access_token(job)
     headers = dict(kwargs.pop("headers", {}))
     for attempt in range(2):
         headers["Authorization"] = f"Bearer {token}"
         try:
-            resp = http_session().request(method, url, headers=headers, timeout=timeout(), **kwargs)
-        except requests.RequestException as exc:
+            resp = outbound.request(method, url, headers=headers, timeout=timeout(), **kwargs)
+        except outbound.OutboundError as exc:
             raise DeliveryError(f"platform unreachable: {exc}") from exc
         if resp.status_code != 401 or attempt:
             return resp

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from typing import Any
 
-import requests
 from flask import current_app
 
 from ...core.clock import clock_of
@@ -24,7 +24,7 @@ class DeliveryError(Exception):
         )  # fmt: skip
 
 
-def retry_after(response: requests.Response, now: datetime | None = None) -> float | None:
+def retry_after(response: Any, now: datetime | None = None) -> float | None:
     """Seconds asked by a Retry-After header (delta-seconds or HTTP date), if any."""
     raw = (response.headers.get("Retry-After") or "").strip()
     if not raw:

@@ -6,11 +6,10 @@ import uuid
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-import requests
 from requests_oauthlib import OAuth1
 from sqlalchemy import select
 
-from ...core.http import http_session
+from ...core import outbound
 from ...extensions import db
 from ...lti.lti11.models import Lti11Outcome, SecretError, consumer_secret
 from ...lti.models import Platform
@@ -106,11 +105,11 @@ def deliver(job: Job) -> tuple[int, str]:
     # force_include_body: oauthlib adds oauth_body_hash (SHA-1 of the XML) to the signed header.
     auth = OAuth1(key, client_secret=secret, signature_type="auth_header", force_include_body=True)
     try:
-        resp = http_session().post(url, data=body, auth=auth, timeout=timeout(),
-                                   headers={"Content-Type": CONTENT_TYPE})  # fmt: skip
-    except requests.RequestException as exc:
+        resp = outbound.request("POST", url, data=body, auth=auth, timeout=timeout(),
+                                headers={"Content-Type": CONTENT_TYPE})  # fmt: skip
+    except outbound.OutboundError as exc:
         raise DeliveryError(f"outcome service unreachable: {exc}") from exc
-    text = resp.text[:4000]
+    text = outbound.shown(resp.text)
     if resp.status_code >= 300:
         raise DeliveryError(
             f"outcome service answered HTTP {resp.status_code}",
