@@ -32,6 +32,8 @@ RevocationCheck = Callable[[Acting], str | None]
 # What the ids of an endpoint's URL or form must belong to (checked by the domain service).
 NONE = "none"  # no learner data behind an id (or public content such as a module slug)
 OWN = "own"  # the acting learner's own attempt or submission
+OWN_OR_RUN = "own_or_run"  # the learner's own, or their course run's coordinators'
+ACTING_RUN = "acting_run"  # the course run of the launch itself (a local account uses the console)
 FOLLOWED = "followed"  # a learner of a cohort the mentor follows / the coordinator's course run
 COURSE_RUN = "course_run"  # a cohort, placement or delivery of the coordinator's course run
 REFERENCE = "reference"  # shared reference data (territories): read by all coordinators,
@@ -87,12 +89,12 @@ POLICY: dict[str, Rule] = {
     "learning.review": Rule(ANY, OWN),
     "learning.assignment": Rule(ANY, OWN),
     "learning.autosave": Rule(ANY, OWN),
-    "learning.attachment": Rule(ANY, OWN),
+    "learning.attachment": Rule(ANY, OWN_OR_RUN),
     # mentoring: cohorts, grading, peer exchanges
     "mentoring.pick_territory": Rule(LEARNER, OWN),
     "mentoring.home": Rule(STAFF, FOLLOWED),
     "mentoring.learner": Rule(ANY, FOLLOWED),
-    "mentoring.cohorts": Rule(COORDINATOR, COURSE_RUN),
+    "mentoring.cohorts": Rule(COORDINATOR, ACTING_RUN),
     "mentoring.peer_sessions": Rule(STAFF, FOLLOWED),
     "mentoring.grading_queue": Rule(STAFF, FOLLOWED),
     "mentoring.take_next": Rule(STAFF, FOLLOWED),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, true, update
 
 from ..auth.models import Context, Membership, ResourceLink, User
 from ..core.clock import clock_of
@@ -15,31 +15,49 @@ from .models import DEAD, IN_FLIGHT, PENDING, STATES, GradeDelivery
 from .outbox import SCORE_FIELDS, enqueue
 
 T = GradeDelivery
+Scope = tuple[int, ...] | None  # the reader's course runs; None: all tenants (CLI, local account)
 
 
-def counts_by_state() -> dict[str, int]:
-    """How many deliveries are in each state."""
-    found = dict(db.session.execute(select(T.state, func.count(T.id)).group_by(T.state)).all())
+def in_scope(scope: Scope):
+    """The WHERE clause keeping deliveries of the scope's course runs."""
+    return true() if scope is None else T.context_id.in_(scope or (-1,))
+
+
+def visible(delivery_id: int, scope: Scope) -> bool:
+    """True when the delivery exists within the scope."""
+    found = select(T.id).where(T.id == delivery_id, in_scope(scope))
+    return db.session.scalar(found) is not None
+
+
+def counts_by_state(scope: Scope = None) -> dict[str, int]:
+    """How many deliveries of the scope are in each state."""
+    found = dict(
+        db.session.execute(
+            select(T.state, func.count(T.id)).where(in_scope(scope)).group_by(T.state)
+        ).all()
+    )
     return {state: int(found.get(state, 0)) for state in STATES}
 
 
-def undelivered(limit: int = 200) -> list[tuple[GradeDelivery, User, ResourceLink, Context | None]]:
-    """Dead letters first, then pending and in-flight deliveries, with who and where."""
+def undelivered(
+    scope: Scope = None, limit: int = 200
+) -> list[tuple[GradeDelivery, User, ResourceLink, Context | None]]:
+    """Dead letters first, then waiting deliveries of the scope, with who and where."""
     rows = db.session.execute(
         select(T, User, ResourceLink, Context)
         .join(User, User.id == T.user_id)
         .join(ResourceLink, ResourceLink.id == T.resource_link_id)
         .join(Context, Context.id == T.context_id, isouter=True)
-        .where(T.state.in_((DEAD, PENDING, IN_FLIGHT)))
+        .where(T.state.in_((DEAD, PENDING, IN_FLIGHT)), in_scope(scope))
         .order_by(T.state, T.next_attempt_at, T.id)
         .limit(limit)
     ).all()
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
-def requeue(ids: list[int] | None = None, now: datetime | None = None) -> int:
-    """Put dead (or waiting) deliveries back in the queue, due now; None = every dead letter."""
-    query = update(T).where(T.state.in_((DEAD, PENDING)))
+def requeue(ids: list[int] | None = None, now: datetime | None = None, scope: Scope = None) -> int:
+    """Put dead (or waiting) deliveries of the scope back in the queue, due now; None = all dead."""
+    query = update(T).where(T.state.in_((DEAD, PENDING)), in_scope(scope))
     if ids is not None:
         if not ids:
             return 0
@@ -79,8 +97,7 @@ def resync(
     return total
 
 
-def oldest_waiting():
-    """When the oldest score still waiting for delivery changed (None when none waits)."""
-    return aware(
-        db.session.scalar(select(func.min(T.timestamp)).where(T.state.in_((PENDING, IN_FLIGHT))))
-    )
+def oldest_waiting(scope: Scope = None):
+    """When the oldest score of the scope still waiting changed (None when none waits)."""
+    waiting = T.state.in_((PENDING, IN_FLIGHT))
+    return aware(db.session.scalar(select(func.min(T.timestamp)).where(waiting, in_scope(scope))))

@@ -9,7 +9,7 @@ from sqlalchemy import Select, exists, false, literal, select
 from werkzeug.exceptions import Forbidden
 
 from ..auth import roles
-from ..auth.models import Membership, User
+from ..auth.models import Context, Membership, User
 from ..extensions import db
 from .models import Cohort, CohortMember, cohort_mentors
 
@@ -24,7 +24,13 @@ class Viewer:
 
 
 def coordinator_contexts(viewer: Viewer) -> Select:
-    """SELECT of the course run ids a coordinator runs (memberships and the acting one)."""
+    """SELECT of the course run ids a coordinator runs (memberships and the acting one).
+
+    A local coordinator account is the explicit "all tenants" scope: every course run.
+    """
+    user = db.session.get(User, viewer.user_id)
+    if user is not None and user.is_coordinator_account:
+        return select(Context.id)
     query = select(Membership.context_id).where(
         Membership.user_id == viewer.user_id, Membership.role == roles.COORDINATOR
     )

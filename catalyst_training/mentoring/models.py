@@ -167,6 +167,11 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The course run the entry belongs to (None: reference data, seen by local coordinators).
+    context_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contexts.id", ondelete="SET NULL", name="fk_audit_log_context_id"),
+        index=True,
+    )
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(100))

@@ -53,7 +53,7 @@ def test_csv_import_preview_then_apply(client, world):
     member = db.session.query(CohortMember).filter_by(user_id=world.learner_a.id).one()
     assert member.cohort.slug == "grenoble"
     assert world.mentor_b in member.cohort.mentors
-    logged = [(e.action, e.details.get("source")) for e in entries(limit=5)]
+    logged = [(e.action, e.details.get("source")) for e in entries(None, limit=5)]
     assert logged == [
         ("import.csv", None), ("cohort.move", "import"), ("cohort.mentor", "import"),
         ("cohort.create", "import"), ("territory.create", "import"),
@@ -64,7 +64,11 @@ def test_import_updates_of_territories_and_cohorts_are_audited(client, world):
     login(client, local_coordinator(), "coordinator", None)
     text = HEADER + "territory;;69123;Lyon 2;ARA;;;;\ncohort;course-1;69123;Lyon B;;lyon;;;\n"
     assert confirm(client, text).status_code == 200
-    assert [e.action for e in entries(limit=3)] == ["import.csv", "cohort.edit", "territory.edit"]
+    assert [e.action for e in entries(None, limit=3)] == [
+        "import.csv",
+        "cohort.edit",
+        "territory.edit",
+    ]
     assert db.session.get(Cohort, world.cohort_a.id).name == "Lyon B"
 
 

@@ -37,7 +37,7 @@ def test_management_moves_are_audited(client, world):
     assert resp.status_code == 303
     member = db.session.query(CohortMember).filter_by(user_id=world.learner_a.id).one()
     assert member.cohort_id == world.cohort_b.id
-    assert any(e.action == "cohort.move" and e.reason == "déménagement" for e in entries())
+    assert any(e.action == "cohort.move" and e.reason == "déménagement" for e in entries(None))
     no_token = client.post("/console/manage", data={"action": "settings"})
     assert no_token.status_code == 400
 
@@ -59,7 +59,7 @@ def test_every_web_change_is_audited(client, world, page):
     for data, action in changes:
         resp = post(client, page, ctx, **data)
         assert resp.status_code == 303, resp.get_data(as_text=True)
-        assert entries(limit=1)[0].action == action
+        assert entries(None, limit=1)[0].action == action
     assert territories.settings_for(ctx).learners_pick_territory is True
     assert territories.cohort_by_slug(ctx, "deux").starts_on.isoformat() == "2026-01-05"
 
@@ -88,7 +88,7 @@ def test_a_local_coordinator_edits_the_shared_territories(client, world):
     assert db.session.get(Territory, world.cohort_a.territory_id).name == "Lyon Métropole"
     resp = post(client, "console", None, action="territory-new", name="Paris", code="75056")
     assert resp.status_code == 303
-    assert [e.action for e in entries(limit=2)] == ["territory.create", "territory.edit"]
+    assert [e.action for e in entries(None, limit=2)] == ["territory.create", "territory.edit"]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -51,7 +51,7 @@ def test_download_streams_and_is_audited(client, world):
     assert "attachment" in resp.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(resp.get_data().decode("utf-8-sig")), delimiter=";"))
     assert [r["learner_sub"] for r in rows] == ["l-a"]
-    logged = [e for e in entries() if e.action == "export.completions"]
+    logged = [e for e in entries(None) if e.action == "export.completions"]
     assert logged[0].actor_id == world.coordinator.id
     assert logged[0].details["rows"] == 1 and logged[0].details["filters"]["cohort_id"]
     assert client.post("/console/export", data={"format": "csv"}).status_code == 400

@@ -106,7 +106,7 @@ def test_cli_writes_same_file_and_audits(world, cli, tmp_path):
     result = cli("export", "completions", "--format", "csv", "--territory", "2a", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert [r["learner_sub"] for r in read_csv(out.read_bytes())] == ["l-b"]
-    logged = [e for e in entries() if e.action == "export.completions"]
+    logged = [e for e in entries(None) if e.action == "export.completions"]
     assert logged and logged[0].details["rows"] == 1 and logged[0].details["via"] == "cli"
     bad = cli("export", "completions", "--cohort", "nope", "-o", str(out))
     assert bad.exit_code != 0

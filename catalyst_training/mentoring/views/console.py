@@ -37,7 +37,9 @@ def _contexts(scope: tuple[int, ...] | None) -> list[Context]:
     return list(db.session.scalars(query))
 
 
-def _page(ctx: Context | None, scope: tuple[int, ...] | None, contexts: list[Context]) -> str:
+def _page(
+    ctx: Context | None, scope: tuple[int, ...] | None, contexts: list[Context], reader: int
+) -> str:
     return render_template(
         "mentoring/manage.html",
         contexts=contexts,
@@ -47,7 +49,7 @@ def _page(ctx: Context | None, scope: tuple[int, ...] | None, contexts: list[Con
         settings=territories.settings_for(ctx.id) if ctx else None,
         territories=management.all_territories(),
         import_form=ImportForm(formdata=None),
-        log=audit.entries(limit=30),
+        log=audit.entries(scope, reader, limit=30),
         can_edit_territories=scope is None,
     )
 
@@ -56,12 +58,12 @@ def _page(ctx: Context | None, scope: tuple[int, ...] | None, contexts: list[Con
 @role_required(roles.COORDINATOR)
 def manage_home():
     """Pick a course run to manage; territories and the CSV import."""
-    _user, scope = _scope()
+    user_id, scope = _scope()
     contexts = _contexts(scope)
     chosen = request.args.get("context")
     if not chosen and len(contexts) == 1:
         chosen = str(contexts[0].id)
-    return _page(_context(chosen, scope) if chosen else None, scope, contexts)
+    return _page(_context(chosen, scope) if chosen else None, scope, contexts, user_id)
 
 
 @console_bp.post("/manage")
@@ -77,7 +79,7 @@ def manage_post():
     done = finish(error, _("Modification enregistrée."), target)
     if done is not None:
         return done
-    return _page(ctx, scope, _contexts(scope)), 400
+    return _page(ctx, scope, _contexts(scope), user_id), 400
 
 
 def _uploaded() -> bytes:
