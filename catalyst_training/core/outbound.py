@@ -105,7 +105,9 @@ def _check_socket(sock: Any, allowed: list) -> None:
         raise OutboundError("address", f"refused: {peer} is not a public address")
 
 
-class _GuardedHTTP(HTTPConnection):
+class _ConnectGuard:
+    """Checks the connected address of a new socket before the connection uses it."""
+
     allowed: list = []
 
     def _new_conn(self):
@@ -114,13 +116,12 @@ class _GuardedHTTP(HTTPConnection):
         return sock
 
 
-class _GuardedHTTPS(HTTPSConnection):
-    allowed: list = []
+class _GuardedHTTP(_ConnectGuard, HTTPConnection):
+    pass
 
-    def _new_conn(self):
-        sock = super()._new_conn()
-        _check_socket(sock, self.allowed)
-        return sock
+
+class _GuardedHTTPS(_ConnectGuard, HTTPSConnection):
+    pass
 
 
 class _Adapter(HTTPAdapter):

@@ -7,7 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -43,22 +42,13 @@ class AssignmentError(Exception):
 
 def history(user_id: int, slug: str) -> list[Submission]:
     """Every version of a learner's work on a module, newest first."""
-    return list(
-        db.session.scalars(
-            select(Submission)
-            .filter_by(user_id=user_id, module_slug=slug)
-            .order_by(Submission.number.desc())
-        )
-    )
+    return list(db.session.scalars(Submission.numbered(user_id, slug, newest_first=True)))
 
 
 def latest(user_id: int, slug: str) -> Submission | None:
     """The newest version, or None."""
     return db.session.scalars(
-        select(Submission)
-        .filter_by(user_id=user_id, module_slug=slug)
-        .order_by(Submission.number.desc())
-        .limit(1)
+        Submission.numbered(user_id, slug, newest_first=True).limit(1)
     ).first()
 
 

@@ -5,8 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from ..core.models import TimestampMixin, utcnow
 from ..extensions import db
@@ -29,17 +40,31 @@ class LessonView(db.Model):
     last_viewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class QuizAttempt(db.Model):
-    """One attempt at a module's quiz, tied to the module version it was made on."""
+class NumberedWork:
+    """A learner's numbered rows in a module, each made on one module version (1, 2, ...)."""
 
-    __tablename__ = "quiz_attempts"
-    __table_args__ = (UniqueConstraint("user_id", "module_slug", "number"),)
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (UniqueConstraint("user_id", "module_slug", "number"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     module_slug: Mapped[str] = mapped_column(String(100))
     module_version_id: Mapped[int] = mapped_column(ForeignKey("module_versions.id"))
     number: Mapped[int] = mapped_column(Integer)
+
+    @classmethod
+    def numbered(cls, user_id: int, slug: str, *, newest_first: bool = False) -> Select:
+        """SELECT of a learner's rows in a module, by number (oldest first unless asked)."""
+        order = cls.number.desc() if newest_first else cls.number
+        return select(cls).filter_by(user_id=user_id, module_slug=slug).order_by(order)
+
+
+class QuizAttempt(NumberedWork, db.Model):
+    """One attempt at a module's quiz, tied to the module version it was made on."""
+
+    __tablename__ = "quiz_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
     seed: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(20), default="in_progress")
     question_order: Mapped[list[str]] = mapped_column(JSON)
@@ -55,17 +80,12 @@ class QuizAttempt(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class Submission(TimestampMixin, db.Model):
+class Submission(NumberedWork, TimestampMixin, db.Model):
     """One version of a learner's reflective assignment (each resubmission is a new row)."""
 
     __tablename__ = "submissions"
-    __table_args__ = (UniqueConstraint("user_id", "module_slug", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    module_slug: Mapped[str] = mapped_column(String(100))
-    module_version_id: Mapped[int] = mapped_column(ForeignKey("module_versions.id"))
-    number: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(20), default=DRAFT)
     text: Mapped[str] = mapped_column(Text, default="")
     attachment_name: Mapped[str | None] = mapped_column(String(255))

@@ -69,18 +69,9 @@ def gather_facts(user_id: int, module) -> ProgressFacts:
         )
         or 0
     )
-    attempts = list(
-        db.session.scalars(
-            select(QuizAttempt)
-            .where(QuizAttempt.user_id == user_id, QuizAttempt.module_slug == slug)
-            .order_by(QuizAttempt.number)
-        )
-    )
+    attempts = list(db.session.scalars(QuizAttempt.numbered(user_id, slug)))
     latest = db.session.scalars(
-        select(Submission)
-        .where(Submission.user_id == user_id, Submission.module_slug == slug)
-        .order_by(Submission.number.desc())
-        .limit(1)
+        Submission.numbered(user_id, slug, newest_first=True).limit(1)
     ).first()
     quiz = module.quiz
     return ProgressFacts(

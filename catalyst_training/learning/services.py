@@ -53,13 +53,7 @@ def record_lesson_view(user_id: int, slug: str, lesson_id: str, now: datetime) -
 
 def attempts_of(user_id: int, slug: str) -> list[QuizAttempt]:
     """A learner's attempts at a module's quiz, oldest first."""
-    return list(
-        db.session.scalars(
-            select(QuizAttempt)
-            .filter_by(user_id=user_id, module_slug=slug)
-            .order_by(QuizAttempt.number)
-        )
-    )
+    return list(db.session.scalars(QuizAttempt.numbered(user_id, slug)))
 
 
 def quiz_state(quiz, attempts: list[QuizAttempt], now: datetime) -> dict[str, Any]:

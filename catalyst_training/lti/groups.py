@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from ..core import outbound
 from .models import Platform
-from .roster import access_token, next_link
+from .paging import get_pages
+from .roster import access_token
 
 GROUPS_CLAIM = "https://purl.imsglobal.org/spec/lti-gs/claim/groupsservice"
 GROUPS_SCOPE = "https://purl.imsglobal.org/spec/lti-gs/scope/contextgroup.readonly"
@@ -35,29 +35,17 @@ def fetch_groups(platform: Platform, url: str, user_sub: str) -> list[dict[str, 
     """Every page of a user's groups (Link rel=next); GroupsError or requests errors on failure."""
     # A launch waits for this: give up quickly and fall through to the next placement step.
     token = access_token(platform, [GROUPS_SCOPE], timeout=5)
-    groups: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    following: str | None = with_user(url, user_sub)
-    while following and following not in seen and len(seen) < MAX_PAGES:
-        seen.add(following)
-        try:
-            resp = outbound.request(
-                "GET",
-                following,
-                headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE},
-                timeout=TIMEOUT,
-            )
-        except outbound.OutboundError as exc:
-            raise GroupsError(str(exc)) from exc
-        if resp.status_code != 200:
-            raise GroupsError(f"groups answered {resp.status_code}")
-        body = resp.json()
-        page = body.get("groups") if isinstance(body, dict) else None
-        if not isinstance(page, list):
-            raise GroupsError("groups answer has no groups list")
-        groups.extend(g for g in page if isinstance(g, dict))
-        following = next_link(resp.headers.get("Link"))
-    return groups
+    pages = get_pages(
+        with_user(url, user_sub),
+        token,
+        media_type=MEDIA_TYPE,
+        key="groups",
+        what="groups",
+        error=GroupsError,
+        timeout=TIMEOUT,
+        max_pages=MAX_PAGES,
+    )
+    return [g for page in pages for g in page if isinstance(g, dict)]
 
 
 def groups_fetcher(

@@ -23,6 +23,14 @@ log = logging.getLogger(__name__)
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+# PyJWT's refusals and the reason a launch reports for each (first match; else bad_signature).
+_JWT_REASONS = (
+    (jwt.MissingRequiredClaimError, "missing_claim"),
+    (jwt.ExpiredSignatureError, "expired"),
+    (jwt.ImmatureSignatureError, "issued_in_future"),
+    (jwt.InvalidAudienceError, "bad_audience"),
+    (jwt.InvalidIssuerError, "bad_issuer"),
+)
 
 
 class LaunchError(Exception):
@@ -170,18 +178,9 @@ class MessageLaunch(FlaskMessageLaunch):
                 leeway=skew,
                 options={"require": ["exp", "iat", "iss", "aud", "sub", "nonce"]},
             )
-        except jwt.MissingRequiredClaimError as exc:
-            raise LaunchError(401, "missing_claim", str(exc)) from exc
-        except jwt.ExpiredSignatureError as exc:
-            raise LaunchError(401, "expired", str(exc)) from exc
-        except jwt.ImmatureSignatureError as exc:
-            raise LaunchError(401, "issued_in_future", str(exc)) from exc
-        except jwt.InvalidAudienceError as exc:
-            raise LaunchError(401, "bad_audience", str(exc)) from exc
-        except jwt.InvalidIssuerError as exc:
-            raise LaunchError(401, "bad_issuer", str(exc)) from exc
         except jwt.InvalidTokenError as exc:
-            raise LaunchError(401, "bad_signature", str(exc)) from exc
+            found = (reason for kind, reason in _JWT_REASONS if isinstance(exc, kind))
+            raise LaunchError(401, next(found, "bad_signature"), str(exc)) from exc
         iat = self._jwt["body"]["iat"]
         if not isinstance(iat, int | float) or iat > time.time() + skew:
             raise LaunchError(401, "issued_in_future", "iat is in the future")

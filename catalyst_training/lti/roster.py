@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,18 +11,16 @@ from sqlalchemy import select
 
 from ..auth import roles as app_roles
 from ..auth.models import Context, Membership, User
-from ..core import outbound
 from ..extensions import db
 from ..mentoring.placement import place_from_launch
 from . import oauth
 from .models import Platform
+from .paging import get_pages
 from .roles import map_roles
 
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 MEDIA_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 CUSTOM = "https://purl.imsglobal.org/spec/lti/claim/custom"
-# rel="next" or rel=next, in any position of a Link header with several links.
-_NEXT = re.compile(r'<([^>]+)>\s*;[^,]*?\brel\s*=\s*"?next"?', re.IGNORECASE)
 TIMEOUT = 20
 MAX_PAGES = 1000
 MAX_PAGE_BYTES = 8 * 2**20
@@ -44,12 +41,6 @@ class RosterReport:
     pages: int = 0
 
 
-def next_link(header: str | None) -> str | None:
-    """The rel=next URL of a Link header, exactly as sent (never lowercased), or None."""
-    match = _NEXT.search(header or "")
-    return match.group(1).strip() if match else None
-
-
 def access_token(platform: Platform, scopes: list[str], timeout: float = TIMEOUT) -> str:
     """The platform's shared bearer token for `scopes` (see lti.oauth)."""
     client = oauth.Client(
@@ -63,30 +54,17 @@ def access_token(platform: Platform, scopes: list[str], timeout: float = TIMEOUT
 
 def fetch_pages(url: str, token: str) -> Iterator[list[dict[str, Any]]]:
     """Every page of members, following Link rel=next."""
-    seen: set[str] = set()
-    while url and len(seen) < MAX_PAGES:
-        seen.add(url)
-        try:
-            resp = outbound.request(
-                "GET",
-                url,
-                headers={"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE},
-                timeout=TIMEOUT,
-                max_bytes=MAX_PAGE_BYTES,
-            )
-            if resp.status_code != 200:
-                raise RosterError(f"memberships answered {resp.status_code}")
-            body = resp.json()
-        except outbound.OutboundError as exc:
-            raise RosterError(str(exc)) from exc
-        except ValueError as exc:
-            raise RosterError("memberships answer is not JSON") from exc
-        members = body.get("members") if isinstance(body, dict) else None
-        if not isinstance(members, list):
-            raise RosterError("memberships answer has no members list")
-        yield members
-        following = next_link(resp.headers.get("Link"))
-        url = following if following and following not in seen else ""
+    return get_pages(
+        url,
+        token,
+        media_type=MEDIA_TYPE,
+        key="members",
+        what="memberships",
+        error=RosterError,
+        timeout=TIMEOUT,
+        max_pages=MAX_PAGES,
+        max_bytes=MAX_PAGE_BYTES,
+    )
 
 
 def _custom(member: dict[str, Any]) -> dict[str, Any]:

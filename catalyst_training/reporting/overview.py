@@ -13,9 +13,8 @@ from ..auth.models import Membership
 from ..delivery.models import DEAD, IN_FLIGHT, PENDING, GradeDelivery
 from ..extensions import db
 from ..learning.models import COMPLETED, IN_PROGRESS, SUBMITTED, ModuleProgress, Submission
-from ..mentoring.models import Cohort, CohortMember, Territory
 from .filters import Filters
-from .records import apply_filters
+from .records import apply_filters, join_cohorts
 
 
 @dataclass
@@ -46,21 +45,8 @@ class Overview:
 
 def learner_ids(filters: Filters):
     """SELECT of the ids of learners matching the filters (territory, cohort, context...)."""
-    query = (
-        select(Membership.user_id)
-        .select_from(Membership)
-        .outerjoin(
-            CohortMember,
-            and_(
-                CohortMember.user_id == Membership.user_id,
-                CohortMember.context_id == Membership.context_id,
-            ),
-        )
-        .outerjoin(Cohort, Cohort.id == CohortMember.cohort_id)
-        .outerjoin(Territory, Territory.id == Cohort.territory_id)
-        .where(Membership.role == roles.LEARNER)
-    )
-    return apply_filters(query, filters)
+    query = join_cohorts(select(Membership.user_id).select_from(Membership))
+    return apply_filters(query.where(Membership.role == roles.LEARNER), filters)
 
 
 def _in_range(column, filters: Filters):

@@ -122,15 +122,9 @@ def statement(filters: Filters, *, personal: bool = False):
         .join(User, User.id == Membership.user_id)
         .join(Context, Context.id == Membership.context_id)
         .join(Platform, Platform.id == Context.platform_id)
-        .outerjoin(
-            CohortMember,
-            and_(
-                CohortMember.user_id == Membership.user_id,
-                CohortMember.context_id == Membership.context_id,
-            ),
-        )
-        .outerjoin(Cohort, Cohort.id == CohortMember.cohort_id)
-        .outerjoin(Territory, Territory.id == Cohort.territory_id)
+    )
+    query = (
+        join_cohorts(query)
         .join(ModuleVersion, true())
         .outerjoin(mp, and_(mp.user_id == User.id, mp.module_slug == ModuleVersion.slug))
         .outerjoin(
@@ -149,12 +143,33 @@ def statement(filters: Filters, *, personal: bool = False):
     return apply_filters(query, filters, activity=mp.last_activity_at)
 
 
+def join_cohorts(query):
+    """Outer-join a query over Membership to the member's cohort and its territory, if any."""
+    return (
+        query.outerjoin(
+            CohortMember,
+            and_(
+                CohortMember.user_id == Membership.user_id,
+                CohortMember.context_id == Membership.context_id,
+            ),
+        )
+        .outerjoin(Cohort, Cohort.id == CohortMember.cohort_id)
+        .outerjoin(Territory, Territory.id == Cohort.territory_id)
+    )
+
+
+def within_contexts(query, filters: Filters, context_id):
+    """Restrict a query to the filters' course runs (scope, then the chosen one) on `context_id`."""
+    if filters.scope is not None:
+        query = query.where(context_id.in_(filters.scope or (-1,)))
+    if filters.context_pk:
+        query = query.where(context_id == filters.context_pk)
+    return query
+
+
 def apply_filters(query, filters: Filters, *, activity=None):
     """Restrict a query joined to Membership / Cohort / Territory by the filters."""
-    if filters.scope is not None:
-        query = query.where(Membership.context_id.in_(filters.scope or (-1,)))
-    if filters.context_pk:
-        query = query.where(Membership.context_id == filters.context_pk)
+    query = within_contexts(query, filters, Membership.context_id)
     if filters.cohort_id:
         query = query.where(Cohort.id == filters.cohort_id)
     if filters.territory_id:

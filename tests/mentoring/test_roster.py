@@ -6,7 +6,8 @@ from sqlalchemy import select
 from catalyst_training.auth.models import Context, Membership, User
 from catalyst_training.core.models import utcnow
 from catalyst_training.extensions import db
-from catalyst_training.lti.roster import next_link, sync_roster
+from catalyst_training.lti.paging import next_link
+from catalyst_training.lti.roster import sync_roster
 from tests.platform import TestPlatform
 
 

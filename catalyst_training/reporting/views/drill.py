@@ -16,6 +16,7 @@ from ...mentoring.learner import learner_file
 from ...mentoring.models import Cohort, CohortMember, Territory
 from ...mentoring.views.blueprint import status_labels
 from ..filters import Filters
+from ..records import within_contexts
 from .blueprint import bp, current_filters
 
 
@@ -30,10 +31,7 @@ def _cohort_query(filters: Filters):
         .group_by(Cohort.id)
         .order_by(Cohort.name)
     )
-    if filters.scope is not None:
-        query = query.where(Cohort.context_id.in_(filters.scope or (-1,)))
-    if filters.context_pk:
-        query = query.where(Cohort.context_id == filters.context_pk)
+    query = within_contexts(query, filters, Cohort.context_id)
     if filters.region:
         query = query.where(Territory.region == filters.region)
     return query
