@@ -13,7 +13,7 @@ from ...core.models import parse_date, utcnow
 from ...extensions import db
 from ...learning.assignments import history, upload_folder
 from ...learning.models import Submission
-from ...learning.modules import module_for_version
+from ...learning.modules import markdown, module_for_version
 from .. import access, leases, queue, review
 from ..dashboard import programme_modules
 from ..forms import parse_id
@@ -125,6 +125,8 @@ def review_page(submission_id: int):
         "mentoring/review.html",
         sub=sub,
         module=module,
+        # The learner was told to write simple Markdown: show it as they see it (sanitised).
+        md=lambda text: markdown(sub.module_slug, text),
         review=review.review_of(sub.id),
         history=_history(sub),
         holding=holding,
