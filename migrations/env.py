@@ -1,5 +1,4 @@
 import logging
-from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
@@ -8,10 +7,9 @@ from flask import current_app
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-# Keep the application's loggers alive when Alembic configures its own.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Migrations always run inside the app (`catalyst-training db upgrade`, `serve`, `demo`, the
+# tests): its logging (request ids, secret redaction, JSON lines) is already configured, and
+# alembic.ini's fileConfig would replace the root handlers and silence every INFO line after it.
 logger = logging.getLogger("alembic.env")
 
 

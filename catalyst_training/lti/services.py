@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from .launch import CLAIM
 from .models import Deployment, Platform
 from .roles import map_roles
 
+log = logging.getLogger(__name__)
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 
@@ -108,6 +110,10 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
             Deployment.deployment_id == str(claims.get(CLAIM + "deployment_id") or ""),
         )
     )
+    log.info(
+        "LTI launch: platform %s user %s as %s in course run %s",
+        platform.id, user.id, role, context.id if context else "-",
+    )  # fmt: skip
     return Acting(
         user_id=user.id,
         role=role,
