@@ -24,7 +24,9 @@ def _endpoints(app) -> set[str]:
 
 
 def test_every_endpoint_has_a_line_and_no_line_is_stale(tmp_path):
-    app = create_app({**base_config(tmp_path), "DEMO": True})
+    app = create_app(
+        {**base_config(tmp_path), "DEMO": True, "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    )
     endpoints = _endpoints(app)
     missing = sorted(endpoints - set(policy.POLICY))
     assert not missing, f"add these endpoints to catalyst_training/auth/policy.py: {missing}"
@@ -42,7 +44,7 @@ def test_every_line_is_well_formed():
 
 
 def test_an_endpoint_without_a_line_is_refused(tmp_path, caplog):
-    app = create_app(base_config(tmp_path))
+    app = create_app({**base_config(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"})
     extra = Blueprint("unlisted", __name__)
     extra.add_url_rule("/unlisted", "page", lambda: "secret")
     app.register_blueprint(extra)

@@ -66,7 +66,9 @@ REFUSED_STATUSES = {400, 403, 404}
 
 
 def _rules() -> dict[str, object]:
-    app = create_app(base_config(Path(tempfile.mkdtemp(prefix="matrix-"))))
+    instance = Path(tempfile.mkdtemp(prefix="matrix-"))
+    # Only the URL map is read: an SQLite URL keeps this app from holding a server connection.
+    app = create_app({**base_config(instance), "DATABASE_URL": f"sqlite:///{instance}/x.db"})
     return {rule.endpoint: rule for rule in app.url_map.iter_rules()}
 
 
