@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import false, or_, select
 
+from ..auth.models import Context, User
+from ..content.loader import load_programme
 from ..extensions import db
 from ..learning.models import Submission
-from .models import AuditEntry, Cohort, CohortMember
+from .models import AuditEntry, Cohort, CohortMember, Territory
 
 
 def record(
@@ -72,3 +76,62 @@ def entries(
     if target_prefix:
         query = query.where(AuditEntry.target.startswith(target_prefix))
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """An entry as a person reads it: names and titles, not internal ids."""
+
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    reason: str | None
+
+
+def _labels(kind: str, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    if kind == "user":
+        return {
+            u.id: u.display_name for u in db.session.scalars(select(User).where(User.id.in_(ids)))
+        }
+    if kind == "cohort":
+        return dict(
+            db.session.execute(select(Cohort.id, Cohort.name).where(Cohort.id.in_(ids))).all()
+        )
+    if kind == "territory":
+        rows = select(Territory.id, Territory.name).where(Territory.id.in_(ids))
+        return dict(db.session.execute(rows).all())
+    if kind == "context":
+        rows = db.session.scalars(select(Context).where(Context.id.in_(ids)))
+        return {c.id: c.title or c.context_id for c in rows}
+    if kind == "submission":
+        rows = db.session.execute(
+            select(Submission.id, Submission.module_slug, User)
+            .join(User, User.id == Submission.user_id)
+            .where(Submission.id.in_(ids))
+        ).all()
+        root = current_app.config["CONTENT_PATH"]
+        titles = {m.slug: m.title for m in load_programme(root)}
+        return {sid: f"{user.display_name} — {titles.get(slug, slug)}" for sid, slug, user in rows}
+    return {}
+
+
+def describe(entries: list[AuditEntry]) -> list[AuditRow]:
+    """Entries with the actor's name and the target's name or title (bulk, a query per kind)."""
+    wanted: dict[str, set[int]] = {"user": {e.actor_id for e in entries if e.actor_id}}
+    for entry in entries:
+        kind, _sep, raw = entry.target.partition(":")
+        if raw.isdigit():
+            wanted.setdefault(kind, set()).add(int(raw))
+    labels = {kind: _labels(kind, ids) for kind, ids in wanted.items()}
+    rows = []
+    for entry in entries:
+        kind, _sep, raw = entry.target.partition(":")
+        target = labels.get(kind, {}).get(int(raw)) if raw.isdigit() else None
+        actor = labels["user"].get(entry.actor_id) if entry.actor_id else None
+        rows.append(
+            AuditRow(entry.at, actor or "—", entry.action, target or entry.target, entry.reason)
+        )
+    return rows

@@ -65,6 +65,8 @@ def cohorts():
         cohorts=territories.cohorts_of_context(ctx),
         settings=territories.settings_for(ctx),
         people=management.people_of(ctx),
-        log=audit.entries(access.coordinator_scope(who.user_id, ctx), who.user_id, limit=50),
+        log=audit.describe(
+            audit.entries(access.coordinator_scope(who.user_id, ctx), who.user_id, limit=50)
+        ),
         can_edit_territories=author.all_tenants,
     ), (400 if request.method == "POST" else 200)

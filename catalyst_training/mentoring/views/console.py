@@ -49,7 +49,7 @@ def _page(
         settings=territories.settings_for(ctx.id) if ctx else None,
         territories=management.all_territories(),
         import_form=ImportForm(formdata=None),
-        log=audit.entries(scope, reader, limit=30),
+        log=audit.describe(audit.entries(scope, reader, limit=30)),
         can_edit_territories=scope is None,
     )
 
