@@ -46,6 +46,8 @@ class ProgressFacts:
     # The latest version of the work (None when nothing was ever started).
     assignment_state: str | None = None
     assignment_percent: float | None = None
+    # The mentor's overall comment on the latest version (sent with the final score).
+    assignment_feedback: str | None = None
     completion: Mapping[str, str] = field(default_factory=dict)
     weighting: Mapping[str, float] = field(default_factory=dict)
     # Results of the extra rules checked so far; a required rule missing here does not hold.

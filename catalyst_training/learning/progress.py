@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from .completion import (
+    FULLY_GRADED,
     ProgressFacts,
     ProgressOutcome,
     compute_progress,
@@ -85,6 +86,7 @@ def gather_facts(user_id: int, module) -> ProgressFacts:
         has_assignment=bool(module.assignment),
         assignment_state=latest.state if latest else None,
         assignment_percent=latest.score_percent if latest else None,
+        assignment_feedback=latest.feedback if latest else None,
         completion=module.completion,
         weighting=module.weighting,
     )
@@ -118,6 +120,8 @@ def _persist(
                 score_maximum=100.0,
                 activity_progress=out.activity_progress,
                 grading_progress=out.grading_progress,
+                # Gradebooks show an AGS comment as the grade's feedback: the mentor's, once final.
+                comment=facts.assignment_feedback if out.grading_progress == FULLY_GRADED else None,
                 created_at=now,
             )
         )

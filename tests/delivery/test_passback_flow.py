@@ -75,6 +75,7 @@ def test_learner_passes_quiz_and_the_declarative_line_item_gets_the_grades(outbo
     db.session.expire_all()
     sub = db.session.scalars(db.select(Submission)).one()
     sub.state, sub.score_percent = "approved", 80.0
+    sub.feedback = "Diagnostic solide ; précisez les partenaires."
     progress.evaluate(sub.user_id, current_module(SLUG)[0], utcnow())
     db.session.commit()
     drain()
@@ -84,6 +85,7 @@ def test_learner_passes_quiz_and_the_declarative_line_item_gets_the_grades(outbo
         "Completed",
         "FullyGraded",
     )
+    assert final["comment"] == "Diagnostic solide ; précisez les partenaires."  # the feedback
     assert len(platform.token_requests) == 1
 
 

@@ -24,6 +24,7 @@ CONTENT_TYPE = "application/xml"
 PERMANENT = {400, 401, 403, 404, 405, 410, 415, 422}
 ACCEPTED = {"success", "processing"}
 MAX_ANSWER = 1_000_000
+COMMENT_MAX = 4000  # feedback longer than a gradebook cell is cut
 
 
 def normalised(score_given: float, score_maximum: float | None) -> float:
@@ -38,8 +39,14 @@ def score_text(value: float) -> str:
     return text + "0" if text.endswith(".") else text
 
 
-def replace_result_xml(sourcedid: str, score: float, message_id: str | None = None) -> str:
-    """The imsx_POXEnvelopeRequest of a replaceResultRequest (LTI 1.1 Outcomes)."""
+def replace_result_xml(
+    sourcedid: str, score: float, message_id: str | None = None, comment: str | None = None
+) -> str:
+    """The imsx_POXEnvelopeRequest of a replaceResultRequest (LTI 1.1 Outcomes).
+
+    A mentor's comment goes in the Outcomes extension's resultData/text, which Moodle and Canvas
+    show as feedback and consumers without the extension ignore.
+    """
     env = ET.Element("imsx_POXEnvelopeRequest", xmlns=NS)
     info = ET.SubElement(ET.SubElement(env, "imsx_POXHeader"), "imsx_POXRequestHeaderInfo")
     ET.SubElement(info, "imsx_version").text = "V1.0"
@@ -47,9 +54,13 @@ def replace_result_xml(sourcedid: str, score: float, message_id: str | None = No
     body = ET.SubElement(ET.SubElement(env, "imsx_POXBody"), "replaceResultRequest")
     record = ET.SubElement(body, "resultRecord")
     ET.SubElement(ET.SubElement(record, "sourcedGUID"), "sourcedId").text = sourcedid
-    result_score = ET.SubElement(ET.SubElement(record, "result"), "resultScore")
+    result = ET.SubElement(record, "result")
+    result_score = ET.SubElement(result, "resultScore")
     ET.SubElement(result_score, "language").text = "en"
     ET.SubElement(result_score, "textString").text = score_text(score)
+    if comment:
+        result_data = ET.SubElement(result, "resultData")
+        ET.SubElement(result_data, "text").text = comment[:COMMENT_MAX]
     text = ET.tostring(env, encoding="unicode").encode("ascii", "xmlcharrefreplace").decode()
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + text
 
@@ -101,7 +112,7 @@ def deliver(job: Job) -> tuple[int, str]:
     if job.score.get("score_given") is None:
         return 204, url  # nothing to send: 1.1 results carry no progress state
     score = normalised(job.score["score_given"], job.score.get("score_maximum"))
-    body = replace_result_xml(sourcedid, score)
+    body = replace_result_xml(sourcedid, score, comment=job.score.get("comment"))
     # force_include_body: oauthlib adds oauth_body_hash (SHA-1 of the XML) to the signed header.
     auth = OAuth1(key, client_secret=secret, signature_type="auth_header", force_include_body=True)
     try:

@@ -218,6 +218,7 @@ class OutcomesService:
                 "score": float(record.findtext(f".//{q}resultScore/{q}textString") or "nan"),
                 "text": record.findtext(f".//{q}resultScore/{q}textString"),
                 "language": record.findtext(f".//{q}resultScore/{q}language"),
+                "comment": record.findtext(f".//{q}result/{q}resultData/{q}text"),
                 "message_id": ref,
             }
             with self._lock:

@@ -150,3 +150,11 @@ def test_wrong_secret_at_the_service_is_a_dead_letter(consumer, outcomes):
     assert drain() == {DEAD: 1}
     assert outcomes.rejected == ["bad OAuth signature"]
     assert deliveries()[0].response_status == 401
+
+
+def test_the_mentors_comment_travels_as_result_data_text():
+    body = pox.replace_result_xml("sid-1", 0.9, comment="Très bon diagnostic <b>!</b>")
+    root = ET.fromstring(body)  # noqa: S314 - our own XML
+    q = f"{{{pox.NS}}}"
+    assert root.findtext(f".//{q}result/{q}resultData/{q}text") == "Très bon diagnostic <b>!</b>"
+    assert "resultData" not in pox.replace_result_xml("sid-1", 0.9)
