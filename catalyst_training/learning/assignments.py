@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -38,6 +40,36 @@ class AssignmentError(Exception):
         super().__init__(code)
         self.code = code
         self.details = details
+
+
+# Mentoring fills this in its init_app: submission id -> {criterion id: level id} of the decision.
+DECISION_LEVELS: dict[str, Callable[[int], Mapping[str, str]]] = {}
+
+
+@dataclass(frozen=True)
+class RubricLine:
+    """One criterion of a decided submission as the learner reads it."""
+
+    criterion: str
+    level: str
+    points: float
+    max_points: float
+
+
+def decided_rubric(submission: Submission | None, assignment) -> list[RubricLine]:
+    """The rubric levels and points of the mentor's decision on this version (empty if none)."""
+    source = DECISION_LEVELS.get("review")
+    if submission is None or source is None or submission.state not in (APPROVED, RETURNED):
+        return []
+    chosen = source(submission.id)
+    lines = []
+    for criterion in getattr(assignment, "rubric", ()) or ():
+        level = next((lv for lv in criterion.levels if lv.id == chosen.get(criterion.id)), None)
+        if level is not None:
+            lines.append(
+                RubricLine(criterion.title, level.title, level.points, criterion.max_points)
+            )
+    return lines
 
 
 def history(user_id: int, slug: str) -> list[Submission]:

@@ -14,5 +14,10 @@ def init_app(app: Flask) -> None:
     from .views import bp, console_bp
 
     peer.register_completion_rule()
+    # The learner's module page shows the rubric levels of a decision (learning cannot ask us).
+    from ..learning.assignments import DECISION_LEVELS
+    from .review import decided_levels
+
+    DECISION_LEVELS["review"] = decided_levels
     app.register_blueprint(bp)
     app.register_blueprint(console_bp)

@@ -33,6 +33,12 @@ def review_of(submission_id: int) -> Review | None:
     return db.session.scalar(select(Review).filter_by(submission_id=submission_id))
 
 
+def decided_levels(submission_id: int) -> dict[str, str]:
+    """The rubric levels of a decided review ({} while undecided): shown to the learner."""
+    found = review_of(submission_id)
+    return dict(found.levels or {}) if found is not None and found.decision else {}
+
+
 def rubric_points(assignment, levels: dict[str, str]) -> tuple[float | None, float]:
     """(points, max points) of chosen levels; points None until every criterion is scored."""
     total, complete = 0.0, True

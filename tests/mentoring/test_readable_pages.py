@@ -65,3 +65,21 @@ def test_a_member_known_only_from_the_roster_can_be_made_mentor(world, client):
     assert resp.status_code == 303
     db.session.expire_all()
     assert synced in world.cohort_a.mentors
+
+
+def test_the_learner_sees_the_rubric_levels_and_points_of_the_decision(world, client):
+    from catalyst_training.core.models import utcnow
+    from catalyst_training.extensions import db
+    from catalyst_training.learning.modules import current_module
+    from catalyst_training.mentoring import leases, review
+
+    sub = submit_work(world.learner_a.id)
+    assert leases.claim(sub.id, world.mentor_a.id, utcnow())
+    module, _version = current_module("module-exemple")
+    draft = review.Draft(levels={"clarte": "correct"}, comment="Clair, mais trop court.")
+    review.decide(sub, module, world.mentor_a.id, "approve", draft, utcnow())
+    db.session.commit()
+    login(client, world.learner_a, "learner", world.context.id)
+    page = client.get("/learn/m/module-exemple/").get_data(as_text=True)
+    assert "Clair, mais trop court." in page
+    assert "Clarté — Correct — 1" in page and "Total\u00a0: 1" in page

@@ -66,9 +66,11 @@ def module(slug: str):
         else None
     )
     prereqs = services.prerequisites_status(user_id, mod)
+    submission = assignments.latest(user_id, slug)
     return render_template(
         "learning/module.html", module=mod, row=row, viewed=viewed, quiz=quiz,
-        submission=assignments.latest(user_id, slug), prereqs=prereqs,
+        submission=submission, prereqs=prereqs,
+        rubric=assignments.decided_rubric(submission, mod.assignment),
     )  # fmt: skip
 
 
