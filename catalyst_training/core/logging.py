@@ -18,7 +18,8 @@ REDACTED = "[redacted]"
 # Values of these names (key=value, "key": "value", key: value) never reach a log line.
 _SECRET_NAMES = "|".join(
     ("id_token", "client_assertion", "access_token", "refresh_token", "jwt", "secret",
-     "password", "passwd", "authorization", "api_key", "csrf_token", "session")
+     "password", "passwd", "authorization", "api_key", "csrf_token", "session",
+     "launch_token", "launch-token")
 )  # fmt: skip
 _PAIR = re.compile(
     rf"""(?ix)
@@ -28,12 +29,18 @@ _PAIR = re.compile(
     """
 )
 _JWT = re.compile(r"\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*")
+# itsdangerous tokens (launch tokens, session cookies): [.]payload.timestamp.signature
+_SIGNED = re.compile(r"(?<![\w-])\.?[\w-]{8,}\.[\w-]{4,8}\.[\w-]{27,}")
+# The launch token's query parameter, plain or percent-encoded (a `next` URL inside a URL).
+_LT_PARAM = re.compile(r"(?i)(?:(?<![\w%-])|(?<=%3f)|(?<=%26))(lt(?:=|%3d))[^\s&#\"',;%]+")
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[\w.~+/=-]{8,}")
 
 
 def redact(text: str) -> str:
-    """Mask JWTs, bearer credentials and the values of secret-named fields in text."""
+    """Mask JWTs, signed tokens, bearer credentials and secret-named values (lt= too)."""
     text = _JWT.sub(REDACTED, text)
+    text = _SIGNED.sub(REDACTED, text)
+    text = _LT_PARAM.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
     text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
     return _PAIR.sub(lambda m: f"{m.group('key')}{m.group('sep')}{REDACTED}", text)
 

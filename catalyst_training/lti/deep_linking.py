@@ -11,6 +11,7 @@ from pylti1p3.lineitem import LineItem
 from ..extensions import cache
 from .launch import CLAIM, DL_CLAIM
 from .registry import DatabaseToolConf
+from .urls import without_token
 
 LINEITEM_TAG = "catalyst-module"
 
@@ -55,6 +56,7 @@ def _multiple(settings: dict[str, Any]) -> bool:
 
 def build_items(modules, slugs: list[str], launch_url: str) -> list[DeepLinkResource]:
     """One ltiResourceLink per chosen module, with its line item (score out of 100)."""
+    launch_url = without_token(launch_url)  # a course link is seen by everyone in the course
     by_slug = {m.slug: m for m in modules}
     items = []
     for slug in slugs:

@@ -35,15 +35,25 @@ def launch_token(platform, role="learner", user_id="u-token") -> str:
     return dict(parse_qsl(urlsplit(result.response.headers["Location"]).query))["lt"]
 
 
-def test_landing_and_links_work_with_the_token_alone(platform):
+def same_launch(app, token: str, fresh: str) -> bool:
+    """The renewed token stands for the same launch (user, role, launch id) as the first one."""
+    with app.test_request_context():
+        first, renewed = token_session.read(token), token_session.read(fresh)
+    return first is not None and first == renewed
+
+
+def test_landing_and_links_work_with_the_token_alone(app, platform):
     token = launch_token(platform)
     browser = cookieless()
     page = browser.get(f"{platform.tool_base_url}/learn/?lt={token}", timeout=TIMEOUT)
     assert page.status_code == 200
-    assert f'name="catalyst-launch-token" content="{token}"' in page.text
+    fresh = page.headers["X-Launch-Token"]  # renewed at each request, bound to the same launch
+    assert same_launch(app, token, fresh)
+    assert f'name="catalyst-launch-token" content="{fresh}"' in page.text
+    assert "no-store" in page.headers["Cache-Control"]
     links = re.findall(r'href="(/[^"]*)"', page.text)
     ours = [u for u in links if not u.startswith("/static/")]
-    assert ours and all(f"lt={token}" in u for u in ours if u != "/accessibilite"), ours
+    assert ours and all(f"lt={fresh}" in u for u in ours if u != "/accessibilite"), ours
     assert all("lt=" not in u for u in links if u.startswith("/static/"))
     assert browser.get(f"{platform.tool_base_url}/learn/", timeout=TIMEOUT).status_code == 401
 
@@ -77,9 +87,14 @@ def test_token_recreates_only_its_own_acting(app):
     acting = Acting(user_id=7, role="mentor", platform_id=1, context_pk=2, resource_link_pk=3,
                     launch_id="launch-1", locale="fr")  # fmt: skip
     with app.test_request_context():
-        token = token_session.issue(acting)
+        token = token_session.open_launch(acting)
+        assert token is not None
         assert token_session.read(token) == acting
         assert token_session.read(token + "x") is None
+        # A token signed for a launch that was never recorded (or was revoked) is refused.
+        unknown = token_session.issue(Acting(user_id=7, role="mentor", launch_id="launch-2"))
+        assert token_session.read(unknown) is None
+        assert token_session.open_launch(Acting(user_id=7, role="mentor")) is None
         other = token_session.csrf_secret(Acting(user_id=8, role="mentor", launch_id="launch-1"))
         assert token_session.csrf_secret(acting) != other
 
@@ -88,14 +103,19 @@ def test_csrf_works_without_the_session_cookie(platform):
     token = launch_token(platform)
     browser = cookieless()
     page = browser.get(f"{platform.tool_base_url}/learn/?lt={token}", timeout=TIMEOUT)
+    fresh = page.headers["X-Launch-Token"]
     form = find_form(page.text, "next", page.url)
-    assert form is not None and f"lt={token}" in form.action
+    assert form is not None and f"lt={fresh}" in form.action
     form.fields["lang"] = "en"
     ok = browser.post(form.action, data=form.fields, allow_redirects=False, timeout=TIMEOUT)
     assert ok.status_code == 302, ok.text
+    # The CSRF secret is per launch, not per token: the launch's first token validates it too.
+    first = form.action.replace(fresh, token)
+    again = browser.post(first, data=form.fields, allow_redirects=False, timeout=TIMEOUT)
+    assert again.status_code == 302, again.text
     # The same CSRF token with another launch's token is refused.
     other = launch_token(platform, user_id="u-other")
-    action = form.action.replace(token, other)
+    action = form.action.replace(fresh, other)
     refused = browser.post(action, data=form.fields, allow_redirects=False, timeout=TIMEOUT)
     assert refused.status_code == 400
 

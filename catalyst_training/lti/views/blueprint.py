@@ -13,7 +13,7 @@ from ...auth.services import LANDING, Acting, set_acting
 from ...core.errors import render_error
 from ...extensions import db
 from ...mentoring.placement import needs_territory_choice
-from .. import token_session
+from .. import mismatch, token_session
 from ..launch import LaunchError
 
 log = logging.getLogger("catalyst_training.lti.views")
@@ -48,10 +48,26 @@ REASONS = {
 
 
 def reject(exc: LaunchError):
-    """The error page of a refused launch, in the user's language, naming the reason."""
-    log.warning("LTI rejected: %s (%s) from %s", exc.reason, exc.detail, request.remote_addr)
+    """The error page of a refused launch, in the user's language, naming the reason.
+
+    A refusal about who sent the launch names what was received and what is registered.
+    """
     message = REASONS.get(exc.reason, lambda: _("Le lancement a été refusé : jeton invalide."))()
-    return render_error(exc.status, f"{message} ({exc.reason})", reason=exc.reason)
+    message = f"{message} ({exc.reason})"
+    if exc.claims is not None:
+        found = mismatch.describe(exc.claims)
+        log.warning(
+            "LTI rejected: %s (%s) from %s; received %s; registered %s",
+            exc.reason, exc.detail, request.remote_addr, found.received, found.registered,
+        )  # fmt: skip
+        details = [
+            _("Reçu : %(values)s", values=found.received),
+            _("Enregistré pour cet émetteur : %(values)s", values=found.registered),
+        ]
+        message = " ".join([message, *details, *([found.hint] if found.hint else [])])
+    else:
+        log.warning("LTI rejected: %s (%s) from %s", exc.reason, exc.detail, request.remote_addr)
+    return render_error(exc.status, message, reason=exc.reason)
 
 
 def complete_login(acting: Acting, *, deep_link: bool = False):
@@ -61,7 +77,7 @@ def complete_login(acting: Acting, *, deep_link: bool = False):
     set_acting(acting)
     if acting.locale:
         session["lang"] = acting.locale[:2]
-    token = token_session.issue(acting)
+    token = token_session.open_launch(acting)  # None drops lt= from the URLs below
     target = (
         url_for("lti.deep_link", lt=token) if deep_link else url_for(LANDING[acting.role], lt=token)
     )

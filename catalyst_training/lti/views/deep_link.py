@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ...auth import roles
 from ...auth.services import require_acting
 from ...content.loader import load_programme
-from .. import deep_linking
+from .. import deep_linking, token_session
 from ..forms import DeepLinkForm
 from ..urls import launch_url
 from .blueprint import bp
@@ -40,6 +40,7 @@ def picker():
         if token is None:
             abort(403, _("Cette plateforme n'est plus active."))
         deep_linking.forget(acting.launch_id or "")
+        token_session.revoke(acting.launch_id)  # its purpose served: the launch's tokens end
         return render_template(
             "lti/deep_link_return.html", action=settings["deep_link_return_url"], jwt=token
         )

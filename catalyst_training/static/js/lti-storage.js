@@ -71,34 +71,87 @@
     }).then(submit, submit);
   }
 
-  // Session by launch token (third-party cookies blocked): keep it in GET forms and fetch().
+  // Session by launch token (third-party cookies blocked): keep it in same-origin links, GET forms
+  // and fetch(). Each answer to a request it authenticates brings a fresh token (X-Launch-Token
+  // header): adopt it everywhere, and renew it while the user is active, so that it only expires
+  // after an idle period (data-renew-after seconds since the last renewal, checked on activity).
   var meta = document.querySelector("meta[name=catalyst-launch-token]");
   if (meta) {
     var token = meta.getAttribute("content");
+    var renewAfter = (parseInt(meta.dataset.renewAfter, 10) || 400) * 1000;
+    var renewedAt = Date.now();
+
+    var sameOrigin = function (url) { return url.origin === window.location.origin; };
+    // The same URL with the current token, or null when it is not ours or carries no token.
+    var withToken = function (value) {
+      if (!value) { return null; }
+      var url = new URL(value, window.location.href);
+      if (!sameOrigin(url) || !url.searchParams.has("lt")) { return null; }
+      url.searchParams.set("lt", token);
+      return value.charAt(0) === "/" ? url.pathname + url.search + url.hash : url.href;
+    };
+    var adopt = function (fresh) {
+      renewedAt = Date.now();
+      if (fresh) { token = fresh; }
+      meta.setAttribute("content", token);
+      var here = withToken(window.location.href);
+      if (here && here !== window.location.href) { window.history.replaceState(window.history.state, "", here); }
+      document.querySelectorAll("a[href], form[action]").forEach(function (node) {
+        var attr = node.tagName === "A" ? "href" : "action";
+        var updated = withToken(node.getAttribute(attr));
+        if (updated) { node.setAttribute(attr, updated); }
+      });
+      document.querySelectorAll("input[type=hidden]").forEach(function (input) {
+        if (input.name === "lt") { input.value = token; return; }
+        var updated = input.value.charAt(0) === "/" ? withToken(input.value) : null;
+        if (updated) { input.value = updated; }
+      });
+    };
+
     document.querySelectorAll("form").forEach(function (form) {
       if ((form.getAttribute("method") || "get").toLowerCase() !== "get" || form.elements.lt) { return; }
+      if (!sameOrigin(new URL(form.getAttribute("action") || "", window.location.href))) { return; }
       var input = document.createElement("input");
       input.type = "hidden"; input.name = "lt"; input.value = token;
       form.appendChild(input);
     });
+    adopt(token);  // the page's URL and `next` fields may hold the older token of this request
+
     var nativeFetch = window.fetch;
     window.fetch = function (resource, init) {
       var url = new URL(typeof resource === "string" ? resource : resource.url, window.location.href);
-      if (url.origin !== window.location.origin) { return nativeFetch(resource, init); }
+      if (!sameOrigin(url)) { return nativeFetch(resource, init); }
       init = init || {};
       var headers = new Headers(init.headers || (typeof resource === "string" ? {} : resource.headers));
       headers.set("X-Launch-Token", token);
       init.headers = headers;
-      return nativeFetch(resource, init);
+      return nativeFetch(resource, init).then(function (response) {
+        var fresh = response.headers.get("X-Launch-Token");
+        if (fresh) { adopt(fresh); }
+        return response;
+      });
     };
+
+    var renewUrl = meta.dataset.renewUrl;
+    var activity = function () {
+      if (!renewUrl || Date.now() - renewedAt < renewAfter) { return; }
+      renewedAt = Date.now();
+      window.fetch(renewUrl, { credentials: "same-origin" }).catch(function () {});
+    };
+    ["pointerdown", "keydown", "scroll", "touchstart", "focus"].forEach(function (name) {
+      window.addEventListener(name, activity, { passive: true, capture: true });
+    });
   }
 
   var el = document.querySelector("[data-lti-storage]");
   if (el && el.dataset.ltiStorage === "put") { putData(el); }
   if (el && el.dataset.ltiStorage === "get") { getData(el); }
 
-  if (document.querySelector("[data-lti-close]")) {
+  var closing = document.querySelector("[data-lti-close]");
+  if (closing) {
     var win = platformWindow();
-    if (win) { win.postMessage({ subject: "org.imsglobal.lti.close" }, "*"); }
+    // Only the platform being registered (its validated origin) is told to close its panel.
+    var target = closing.dataset.ltiCloseOrigin;
+    if (win && target) { win.postMessage({ subject: "org.imsglobal.lti.close" }, target); }
   }
 })();
