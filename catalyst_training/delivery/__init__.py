@@ -22,3 +22,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(scores_cli)
     app.cli.add_command(worker_command)
+    from . import personal_data  # export and erasure of what this domain stores
+
+    personal_data.init_app(app)

@@ -11,3 +11,6 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
+    from . import personal_data  # export and erasure of what this domain stores
+
+    personal_data.init_app(app)

@@ -24,3 +24,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(platform_cli)
     app.cli.add_command(keys_cli)
     app.cli.add_command(roster_cli)
+    from . import personal_data  # export and erasure of what this domain stores
+
+    personal_data.init_app(app)

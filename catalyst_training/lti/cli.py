@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from ..auth.models import Context
+from ..auth.personal_data import delete_files, operator
 from ..core.models import utcnow
 from ..core.security import invalidate_origins
 from ..extensions import db
@@ -83,22 +84,92 @@ def list_(as_json: bool) -> None:
         )
 
 
+def _find(platform: str, client_id: str | None):
+    try:
+        return registry.get_platform(platform, client_id)
+    except registry.RegistryError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _describe(held: dict[str, int]) -> str:
+    people = held.get("people", 0)
+    rest = ", ".join(f"{n} {kind}" for kind, n in held.items() if kind != "people" and n)
+    return f"{people} people" + (f" ({rest})" if rest else "")
+
+
+BY_HELP = "Who decided (recorded in the audit log); default: the OS login."
+
+
 @platform_cli.command("remove")
 @click.argument("platform")
 @click.option("--client-id", default=None, help="Which client id, when the issuer has several.")
+@click.option(
+    "--purge-learner-data",
+    "purge",
+    is_flag=True,
+    help="Also erase every person of the platform, their rows and files.",
+)
+@click.option("--by", default=None, help=BY_HELP)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def remove(platform: str, client_id: str | None, yes: bool) -> None:
-    """Remove a platform given by id, name or issuer."""
-    try:
-        found = registry.get_platform(platform, client_id)
-    except registry.RegistryError as exc:
-        raise click.ClickException(str(exc)) from exc
+def remove(platform: str, client_id: str | None, purge: bool, by: str | None, yes: bool) -> None:
+    """Remove a platform given by id, name or issuer (refused while it holds people's data)."""
+    found = _find(platform, client_id)
+    held = registry.learner_data(found)
+    if held.get("people") and not purge:
+        raise click.ClickException(
+            f"platform {found.id} ({found.name}) still holds the data of {_describe(held)}; "
+            "nothing removed. Stop it with `platform disable` (data kept), or remove it with "
+            "--purge-learner-data to erase that data and its files."
+        )
     if not yes:
-        click.confirm(f"Remove platform {found.id} ({found.name}) and its users' data?", abort=True)
-    registry.remove_platform(found)
+        what = f" and ERASE the data of {_describe(held)}" if held.get("people") else ""
+        click.confirm(f"Remove platform {found.id} ({found.name}){what}?", abort=True)
+    try:
+        erased = registry.purge_platform(found, utcnow(), operator(by)) if purge else None
+        if erased is None:
+            registry.remove_platform(found)
+    except registry.RegistryError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
     db.session.commit()
     invalidate_origins()
-    click.echo(f"platform {found.id} removed")
+    if erased is None:
+        click.echo(f"platform {found.id} removed")
+        return
+    failed = delete_files(erased.files)
+    click.echo(
+        f"platform {found.id} removed; {erased.counts.get('auth.users', 0)} people erased, "
+        f"{len(erased.files) - len(failed)} attachment file(s) deleted"
+    )
+    for path in failed:
+        click.echo(f"could not delete {path}: remove it by hand", err=True)
+
+
+def _set_active(platform: str, client_id: str | None, by: str | None, active: bool) -> None:
+    found = _find(platform, client_id)
+    changed = registry.set_active(found, active, utcnow(), operator(by))
+    db.session.commit()
+    invalidate_origins()
+    state = "enabled" if active else "disabled"
+    click.echo(f"platform {found.id} ({found.name}) {state}" + ("" if changed else " already"))
+
+
+@platform_cli.command("disable")
+@click.argument("platform")
+@click.option("--client-id", default=None, help="Which client id, when the issuer has several.")
+@click.option("--by", default=None, help=BY_HELP)
+def disable(platform: str, client_id: str | None, by: str | None) -> None:
+    """Stop a platform: launches refused, sessions ended, deliveries held; data kept."""
+    _set_active(platform, client_id, by, False)
+
+
+@platform_cli.command("enable")
+@click.argument("platform")
+@click.option("--client-id", default=None, help="Which client id, when the issuer has several.")
+@click.option("--by", default=None, help=BY_HELP)
+def enable(platform: str, client_id: str | None, by: str | None) -> None:
+    """Allow a disabled platform's launches again (its deployments keep their own state)."""
+    _set_active(platform, client_id, by, True)
 
 
 @platform_cli.command("approve")
@@ -113,9 +184,27 @@ def approve(platform: str, client_id: str | None) -> None:
     found.active = True
     for deployment in found.deployments:
         deployment.active = True
+    # Marks the registration as taken in hand: the worker's clean-up never removes it.
+    found.extra = {**(found.extra or {}), "approved_at": utcnow().isoformat()}
     db.session.commit()
     invalidate_origins()
     click.echo(f"platform {found.id} approved: {found.name} ({found.issuer})")
+
+
+@platform_cli.command("add-deployment")
+@click.argument("platform")
+@click.argument("deployment_id")
+@click.option("--client-id", default=None, help="Which registration, when an issuer has several.")
+def add_deployment(platform: str, deployment_id: str, client_id: str | None) -> None:
+    """Register a deployment added on the platform side (a launch names it in deployment_id)."""
+    try:
+        found = registry.get_platform(platform, client_id)
+        registry.add_deployment(found, deployment_id)
+    except registry.RegistryError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"platform {found.id}: deployment {deployment_id} registered")
 
 
 @keys_cli.command("rotate")

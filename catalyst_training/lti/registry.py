@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,7 +14,10 @@ from pylti1p3.tool_config.abstract import ToolConfAbstract
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..auth import personal_data
+from ..auth.personal_data import Subjects
 from ..extensions import db
+from ..mentoring import audit
 from . import keys
 from .models import Deployment, Platform
 
@@ -94,6 +98,22 @@ def add_platform(
     return platform
 
 
+def add_deployment(platform: Platform, deployment_id: str) -> Deployment:
+    """Register one more deployment id of a platform, or reactivate it (flush only)."""
+    deployment_id = (deployment_id or "").strip()
+    if not deployment_id or len(deployment_id) > 255:
+        raise RegistryError("a deployment id of 1 to 255 characters is required")
+    for existing in platform.deployments:
+        if existing.deployment_id == deployment_id:
+            existing.active = True
+            db.session.flush()
+            return existing
+    found = Deployment(platform_id=platform.id, deployment_id=deployment_id, active=True)
+    db.session.add(found)
+    db.session.flush()
+    return found
+
+
 def list_platforms() -> list[Platform]:
     """Every platform with its deployments."""
     return list(
@@ -121,10 +141,49 @@ def get_platform(ref: str, client_id: str | None = None) -> Platform:
     return platform
 
 
+def learner_data(platform: Platform) -> dict[str, int]:
+    """What this platform's people have stored here, by kind (empty when nobody)."""
+    return personal_data.count(personal_data.people_of_platform(platform.id))
+
+
 def remove_platform(platform: Platform) -> None:
-    """Delete a platform (its deployments go with it)."""
+    """Delete a platform (its deployments go with it); refused while it still has people."""
+    people = personal_data.users_count(platform.id)
+    if people:
+        raise RegistryError(
+            f"platform {platform.id} ({platform.name}) still holds the data of {people} people"
+        )
     db.session.delete(platform)
     db.session.flush()
+
+
+def purge_platform(platform: Platform, now: datetime, who: dict[str, str]) -> Subjects:
+    """Erase every person of a platform, audit who did it, then remove it (flush only)."""
+    erased = personal_data.erase(personal_data.people_of_platform(platform.id))
+    details = {
+        **who,
+        "name": platform.name,
+        "issuer": platform.issuer,
+        "client_id": platform.client_id,
+        "people": erased.counts.get("auth.users", 0),
+        "files": len(erased.files),
+        "removed": erased.counts,
+        "kept": erased.kept,
+    }
+    audit.record(None, "platform.purge", f"platform:{platform.id}", now, details=details)
+    remove_platform(platform)
+    return erased
+
+
+def set_active(platform: Platform, active: bool, now: datetime, who: dict[str, str]) -> bool:
+    """Allow or stop launches, sessions and deliveries of a platform (audited); True if changed."""
+    if platform.active == active:
+        return False
+    platform.active = active
+    action = "platform.enable" if active else "platform.disable"
+    details = {**who, "name": platform.name, "issuer": platform.issuer}
+    audit.record(None, action, f"platform:{platform.id}", now, details=details)
+    return True
 
 
 class DatabaseToolConf(ToolConfAbstract):

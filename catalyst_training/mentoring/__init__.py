@@ -21,3 +21,6 @@ def init_app(app: Flask) -> None:
     DECISION_LEVELS["review"] = decided_levels
     app.register_blueprint(bp)
     app.register_blueprint(console_bp)
+    from . import personal_data  # export and erasure of what this domain stores
+
+    personal_data.init_app(app)
