@@ -32,7 +32,16 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
     "RATELIMIT_ENABLED": (True, "bool", "Enable rate limiting (Redis storage when configured)."),
     "WORKER_IN_PROCESS": (None, "bool", "Run the grade delivery worker inside `serve`."),
     "STALLED_DAYS": (14, "int", "Days without activity after which a learner is flagged stalled."),
-    "LAUNCH_TOKEN_MAX_AGE": (3600, "int", "Seconds a launch token (?lt=) stays valid."),
+    "LAUNCH_TOKEN_MAX_AGE": (
+        1200,
+        "int",
+        "Seconds a launch token (?lt=) stays valid unused; each request renews it.",
+    ),
+    "LAUNCH_TOKEN_MAX_LIFETIME": (
+        28800,
+        "int",
+        "Seconds after its launch when a launch token is refused, renewed or not.",
+    ),
     "LTI11_TIMESTAMP_WINDOW": (300, "int", "Accepted clock difference of LTI 1.1 oauth_timestamp."),
     "AGS_TIMEOUT": (20, "int", "Read timeout (s) of calls to platforms (AGS, outcomes, tokens)."),
     "OUTBOX_BATCH": (50, "int", "Grade deliveries a worker claims at once."),
@@ -53,6 +62,32 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
     ),
     "OUTBOUND_TIMEOUT": (20, "float", "Read timeout (s) of an outbound call to a platform."),
     "OUTBOUND_MAX_BYTES": (1048576, "int", "Largest answer (bytes) read from a platform."),
+    "LOGIN_ACCOUNT_RATE_LIMIT": (
+        "10/15 minutes",
+        "str",
+        "Failed coordinator logins per account (any IP) before 429 until the window ends.",
+    ),
+    "REGISTER_RATE_LIMIT": ("10/hour", "str", "Per-IP limit on /lti/register."),
+    "REGISTRATION_EXPIRY_HOURS": (
+        24,
+        "int",
+        "Hours after which the worker removes a dynamic registration never approved nor launched.",
+    ),
+    "RETENTION_LAUNCH_DATA_DAYS": (
+        90,
+        "int",
+        "Days after a person's last launch when raw launch data is cleared (0: keep).",
+    ),
+    "RETENTION_DELIVERY_DAYS": (
+        30,
+        "int",
+        "Days after which answers and errors of sent or dead grades are cleared (0: keep).",
+    ),
+    "WORKER_UPKEEP_SECONDS": (
+        3600,
+        "int",
+        "How often the worker applies retention and registration clean-up (0: never).",
+    ),
     "AUTO_APPROVE_REGISTRATIONS": (
         False,
         "bool",

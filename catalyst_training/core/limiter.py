@@ -7,10 +7,15 @@ Apply to any other login view with the exported decorator::
     @bp.post("/login")
     @login_limit
     def password_login(): ...
+
+`account_limit` adds a limit per submitted account (whatever the address) and `register_limit`
+one per address on dynamic registration. With Redis every node shares the counters.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -26,6 +31,9 @@ F = TypeVar("F", bound=Callable)
 # The remote address is the client's once ProxyFix (CATALYST_TRUSTED_PROXIES) has run.
 limiter = Limiter(key_func=get_remote_address, strategy="fixed-window")
 
+# Which 429 sentence a limit shows (its error_message); the default speaks of launches.
+ACCOUNT, REGISTER = "account", "register"
+
 # Endpoints limited per IP by LOGIN_RATE_LIMIT, wherever they are defined.
 
 
@@ -37,6 +45,45 @@ def login_rate() -> str:
 def login_limit(view: F) -> F:
     """Decorator: limit a login view per client IP by LOGIN_RATE_LIMIT."""
     return limiter.limit(login_rate, key_func=get_remote_address)(view)
+
+
+def account_key() -> str:
+    """The counter of the account a login form names: a keyed hash of the normalised email.
+
+    Every email has one, known or not, so the limit says nothing about which accounts exist;
+    the email itself never reaches the counters' store.
+    """
+    email = (request.form.get("email") or "").strip().lower()
+    secret = str(current_app.config.get("SECRET_KEY") or "").encode()
+    return "account:" + hmac.new(secret, email.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _failed_login(response) -> bool:
+    return response.status_code == 401
+
+
+def account_limit(view: F) -> F:
+    """Decorator: limit failed logins per submitted account, from any IP (LOGIN_ACCOUNT_RATE_LIMIT).
+
+    Only refused attempts count; once the limit is reached every attempt on that account is
+    answered 429 until the window ends, the right password included.
+    """
+    return limiter.limit(
+        lambda: str(current_app.config.get("LOGIN_ACCOUNT_RATE_LIMIT") or "10/15 minutes"),
+        key_func=account_key,
+        methods=["POST"],
+        deduct_when=_failed_login,
+        error_message=ACCOUNT,
+    )(view)
+
+
+def register_limit(view: F) -> F:
+    """Decorator: limit dynamic registrations per client IP by REGISTER_RATE_LIMIT."""
+    return limiter.limit(
+        lambda: str(current_app.config.get("REGISTER_RATE_LIMIT") or "10/hour"),
+        key_func=get_remote_address,
+        error_message=REGISTER,
+    )(view)
 
 
 def _storage_config(app: Flask) -> None:
@@ -61,11 +108,23 @@ def too_many_requests(exc):
         retry = limit.limit.get_expiry()
     log.warning("rate limit exceeded on %s from %s", request.path, request.remote_addr)
     wait = retry or 60
-    message = _(
-        "Trop de tentatives de connexion depuis votre adresse. "
-        "Patientez %(n)s secondes puis relancez l'activité depuis votre cours.",
-        n=wait,
-    )
+    kind = getattr(limit, "error_message", None) if limit is not None else None
+    if kind == ACCOUNT:
+        message = _(
+            "Trop de tentatives de connexion. Patientez %(n)s secondes puis réessayez.", n=wait
+        )
+    elif kind == REGISTER:
+        message = _(
+            "Trop de demandes d'enregistrement depuis votre adresse. "
+            "Patientez %(n)s secondes puis réessayez.",
+            n=wait,
+        )
+    else:
+        message = _(
+            "Trop de tentatives de connexion depuis votre adresse. "
+            "Patientez %(n)s secondes puis relancez l'activité depuis votre cours.",
+            n=wait,
+        )
     response = current_app.make_response(render_error(429, message, reason="rate_limited"))
     response.headers.setdefault("Retry-After", str(wait))
     return response

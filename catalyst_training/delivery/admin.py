@@ -1,17 +1,17 @@
-"""What coordinators and the CLI do with the outbox: overview, re-queue, resync (flush only)."""
+"""The outbox for coordinators, the CLI and the worker: overview, re-queue, resync, retention."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, true, update
+from sqlalchemy import func, or_, select, true, update
 
 from ..auth.models import Context, Membership, ResourceLink, User
 from ..core.clock import clock_of
 from ..core.models import aware
 from ..extensions import db
 from ..learning.models import ModuleProgress
-from .models import DEAD, IN_FLIGHT, PENDING, STATES, GradeDelivery
+from .models import DEAD, DELIVERED, IN_FLIGHT, PENDING, STATES, GradeDelivery
 from .outbox import SCORE_FIELDS, enqueue
 
 T = GradeDelivery
@@ -50,6 +50,27 @@ def undelivered(
         .join(Context, Context.id == T.context_id, isouter=True)
         .where(T.state.in_((DEAD, PENDING, IN_FLIGHT)), in_scope(scope))
         .order_by(T.state, T.next_attempt_at, T.id)
+        .limit(limit)
+    ).all()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def provisional_delivered(
+    scope: Scope = None, limit: int = 50
+) -> list[tuple[GradeDelivery, User, Context | None]]:
+    """Delivered AGS scores that were not final: accepted, but not shown by Moodle or Open edX."""
+    rows = db.session.execute(
+        select(T, User, Context)
+        .join(User, User.id == T.user_id)
+        .join(Context, Context.id == T.context_id, isouter=True)
+        .where(
+            T.state == DELIVERED,
+            T.grading_progress != "FullyGraded",
+            T.score_given.is_not(None),
+            T.mode != "lti11",
+            in_scope(scope),
+        )
+        .order_by(T.delivered_at.desc(), T.id.desc())
         .limit(limit)
     ).all()
     return [tuple(r) for r in rows]  # type: ignore[misc]
@@ -101,3 +122,15 @@ def oldest_waiting(scope: Scope = None):
     """When the oldest score of the scope still waiting changed (None when none waits)."""
     waiting = T.state.in_((PENDING, IN_FLIGHT))
     return aware(db.session.scalar(select(func.min(T.timestamp)).where(waiting, in_scope(scope))))
+
+
+def purge_bodies(cutoff: datetime) -> int:
+    """Clear answers and errors of sent or dead rows last changed before `cutoff`; how many."""
+    result = db.session.execute(
+        update(T)
+        .where(T.state.in_((DELIVERED, DEAD)), T.updated_at < cutoff)
+        .where(or_(T.response_body.is_not(None), T.last_error.is_not(None)))
+        .values(response_body=None, last_error=None),
+        execution_options={"synchronize_session": False},
+    )
+    return result.rowcount or 0

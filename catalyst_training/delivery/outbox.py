@@ -72,6 +72,15 @@ def links_for(session: Session, user_id: int, slug: str) -> list[ResourceLink]:
     )
 
 
+FULLY_GRADED = "FullyGraded"
+
+
+def _has_final(conn, where) -> bool:
+    """A final score was sent, or waits to be sent, for this learner and line item."""
+    found = select(T.id).where(where, T.grading_progress == FULLY_GRADED)
+    return conn.execute(found.limit(1)).first() is not None
+
+
 def enqueue(
     session: Session,
     user_id: int,
@@ -97,6 +106,10 @@ def enqueue(
         conn = session.connection()
         newer = {f: values.get(f) for f in SCORE_FIELDS}
         newer["score_maximum"] = newer["score_maximum"] or 100.0
+        if newer.get("grading_progress") != FULLY_GRADED and _has_final(conn, where):
+            # Moodle and Open edX keep only FullyGraded scores and clear them on a later
+            # Pending one: once a final score exists for this line item, provisional ones wait.
+            continue
         # Collapse into the row still waiting (pending, or dead: the newer value carries the
         # problem if it persists). Conditional, so a row a worker has just claimed (in flight,
         # sending older values) is never modified: a new row is added instead.
@@ -189,7 +202,9 @@ def _ready(now: datetime):
         and_(T.state == PENDING, T.next_attempt_at <= now),
         and_(T.state == IN_FLIGHT, T.claimed_until < now),
     )
-    return and_(due, ~busy)
+    # A disabled platform's rows wait (not sent, no attempt spent) until it is enabled again.
+    enabled = exists().where(Platform.id == T.platform_id, Platform.active.is_(True))
+    return and_(due, ~busy, enabled)
 
 
 def claim(

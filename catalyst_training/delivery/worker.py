@@ -1,4 +1,4 @@
-"""The delivery worker: claims due outbox rows, sends them, records each outcome."""
+"""The worker: sends due grade deliveries, runs roster sync jobs, and applies retention hourly."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from sqlalchemy import bindparam, update
 
 from ..core.clock import Clock, clock_of
 from ..extensions import db
+from ..lti import jobs, nonces, retention
+from . import admin
 from .models import DEAD, DELIVERED, IN_FLIGHT, PENDING, GradeDelivery
 from .outbox import Job, claim, new_work
 from .transports import DeliveryError, transport_for
@@ -137,6 +139,55 @@ def run_batch(worker: str, limit: int | None = None, *, clock: Clock | None = No
     return counts
 
 
+def run_roster_job(worker: str, *, clock: Clock | None = None) -> Counter:
+    """Claim one due roster sync job and run it; {"roster_<state>": 1}, or nothing."""
+    clock = clock or clock_of()
+    claim_seconds = float(current_app.config["OUTBOX_CLAIM_SECONDS"])
+    job_id = jobs.claim_job(worker, claim_seconds, clock.now())
+    db.session.commit()
+    if job_id is None:
+        return Counter()
+    state = jobs.run_job(job_id, worker, clock, claim_seconds, db.session.commit)
+    return Counter({f"roster_{state}": 1})
+
+
+def _days_ago(now: datetime, name: str, unit: str = "days") -> datetime | None:
+    amount = float(current_app.config.get(name) or 0)
+    return now - timedelta(**{unit: amount}) if amount > 0 else None
+
+
+def upkeep(clock: Clock | None = None) -> Counter:
+    """Apply the retention settings and remove stale registrations; what was purged, by kind."""
+    clock = clock or clock_of()
+    now = clock.now()
+    launch_cutoff = _days_ago(now, "RETENTION_LAUNCH_DATA_DAYS")
+    body_cutoff = _days_ago(now, "RETENTION_DELIVERY_DAYS")
+    registration_cutoff = _days_ago(now, "REGISTRATION_EXPIRY_HOURS", "hours")
+    steps = {
+        "nonces": lambda: nonces.purge_expired_nonces(now),
+        "cache_entries": lambda: nonces.purge_expired_cache(now),
+        "launch_data": lambda: retention.purge_launch_data(launch_cutoff) if launch_cutoff else 0,
+        "delivery_bodies": lambda: admin.purge_bodies(body_cutoff) if body_cutoff else 0,
+        "roster_jobs": lambda: jobs.purge_finished_jobs(now - timedelta(days=jobs.KEEP_DAYS)),
+        "registrations": lambda: (
+            retention.remove_stale_registrations(registration_cutoff, now)
+            if registration_cutoff
+            else 0
+        ),
+    }
+    counts: Counter = Counter()
+    for name, step in steps.items():
+        try:
+            counts[name] += step()
+            db.session.commit()
+        except Exception:  # one failing purge must not stop the others nor the worker
+            log.exception("worker upkeep: %s failed", name)
+            db.session.rollback()
+    if +counts:
+        log.info("worker upkeep: %s", ", ".join(f"{k} {v}" for k, v in sorted((+counts).items())))
+    return +counts
+
+
 def run(
     stop: threading.Event,
     *,
@@ -144,14 +195,24 @@ def run(
     worker: str | None = None,
     clock: Clock | None = None,
 ) -> Counter:
-    """Deliver until `stop` is set (or, with once, until nothing is due)."""
+    """Deliver and run roster jobs until `stop` is set (or, with once, until nothing is due).
+
+    Upkeep (retention, stale registrations) runs at start, then every WORKER_UPKEEP_SECONDS.
+    """
     clock = clock or clock_of()
     worker = worker or new_worker_id()
     poll = float(current_app.config["WORKER_POLL_SECONDS"])
+    every = float(current_app.config.get("WORKER_UPKEEP_SECONDS") or 0)
+    next_upkeep = clock.now()
+    jobs.on_new_job(new_work.set)
     total: Counter = Counter()
     while not stop.is_set():
+        if every > 0 and clock.now() >= next_upkeep:
+            upkeep(clock)
+            next_upkeep = clock.now() + timedelta(seconds=every)
         try:
             counts = run_batch(worker, clock=clock)
+            counts.update(run_roster_job(worker, clock=clock))
         except Exception:
             log.exception("grade delivery worker: batch failed")
             db.session.rollback()

@@ -1,11 +1,11 @@
-"""Platform registry, deployments, tool keys and consumed nonces."""
+"""Platform registry, deployments, tool keys, consumed nonces and roster sync jobs."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import TimestampMixin
@@ -93,3 +93,34 @@ class UsedNonce(db.Model):
     issuer: Mapped[str] = mapped_column(String(1024))
     nonce: Mapped[str] = mapped_column(String(255))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+ROSTER_PENDING, ROSTER_RUNNING, ROSTER_DONE, ROSTER_FAILED = "pending", "running", "done", "failed"
+
+
+class RosterJob(TimestampMixin, db.Model):
+    """A roster sync (NRPS) asked for from the web, run by the worker; its progress and result."""
+
+    __tablename__ = "roster_jobs"
+    __table_args__ = (Index("ix_roster_jobs_state_id", "state", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    # contexts and users live in auth; referenced by table name like the other lti tables.
+    context_id: Mapped[int] = mapped_column(
+        ForeignKey("contexts.id", ondelete="CASCADE"), index=True
+    )
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(16), default=ROSTER_PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    members: Mapped[int] = mapped_column(Integer, default=0)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    deactivated: Mapped[int] = mapped_column(Integer, default=0)
+    # Why it failed: a kind the page turns into a sentence, and the platform's short detail.
+    error_kind: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from ..auth import roles as app_roles
 from ..auth.models import Context, Membership, User
+from ..core import outbound
 from ..extensions import db
 from ..mentoring.placement import place_from_launch
 from . import oauth
@@ -26,8 +28,28 @@ MAX_PAGES = 1000
 MAX_PAGE_BYTES = 8 * 2**20
 
 
+UNREACHABLE, REFUSED, INVALID, SETUP = "unreachable", "refused", "invalid", "setup"
+_ANSWERED = re.compile(r"\b(answered|HTTP) \d{3}\b")
+
+
 class RosterError(RuntimeError):
-    """The platform refused or answered something unusable."""
+    """The platform refused or answered something unusable; `kind` says which (for the page)."""
+
+    def __init__(self, message: str, kind: str | None = None) -> None:
+        super().__init__(message)
+        self._kind = kind
+
+    @property
+    def kind(self) -> str:
+        """unreachable (no answer), refused (an HTTP error), invalid (unusable) or setup."""
+        if self._kind:
+            return self._kind
+        cause = self.__cause__
+        while cause is not None:
+            if isinstance(cause, outbound.OutboundError):
+                return UNREACHABLE
+            cause = cause.__cause__
+        return REFUSED if _ANSWERED.search(str(self)) else INVALID
 
 
 @dataclass
@@ -138,19 +160,25 @@ def sync_roster(
     context: Context,
     now: datetime,
     fetch: Callable[[str, str], Iterator[list[dict[str, Any]]]] = fetch_pages,
+    progress: Callable[[int, int], None] | None = None,
 ) -> RosterReport:
-    """Pull the context's members over NRPS (all pages) and apply them (flush only)."""
+    """Pull the context's members over NRPS (all pages) and apply them (flush only).
+
+    `progress(pages, members)` is called after each page (the worker records it).
+    """
     if not context.memberships_url:
-        raise RosterError("no NRPS memberships URL: launch from this course first")
+        raise RosterError("no NRPS memberships URL: launch from this course first", SETUP)
     platform = db.session.get(Platform, context.platform_id)
     if platform is None or not platform.active:
-        raise RosterError("the course run's platform is no longer registered or active")
+        raise RosterError("the course run's platform is no longer registered or active", SETUP)
     token = access_token(platform, [NRPS_SCOPE])
     members: list[dict[str, Any]] = []
     pages = 0
     for page in fetch(context.memberships_url, token):
         members.extend(page)
         pages += 1
+        if progress is not None:
+            progress(pages, len(members))
     report = apply_members(platform, context, members, now)
     report.pages = pages
     return report

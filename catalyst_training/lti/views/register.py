@@ -8,7 +8,8 @@ from flask import render_template, request
 from flask_babel import gettext as _
 
 from ...core.errors import render_error
-from ...core.security import invalidate_origins
+from ...core.limiter import register_limit
+from ...core.security import content_security_policy, invalidate_origins
 from ...extensions import db
 from .. import keys, registration
 from ..urls import tool_base_url
@@ -18,6 +19,7 @@ log = logging.getLogger("catalyst_training.lti.registration")
 
 
 @bp.get("/register", endpoint="register")
+@register_limit
 def register_view():
     """GET /lti/register: the platform opens this in a window or iframe during installation."""
     config_url = request.args.get("openid_configuration", "")
@@ -35,4 +37,8 @@ def register_view():
     db.session.commit()
     invalidate_origins()
     log.info("platform %s registered dynamically (active=%s)", platform.id, platform.active)
-    return render_template("lti/registered.html", platform=platform)
+    # Moodle opens this page in an iframe of its admin page while the platform is still inactive:
+    # this response alone may be framed by the validated issuer's origin, which gets the close.
+    origin = registration.platform_origin(platform.issuer)
+    page = render_template("lti/registered.html", platform=platform, close_origin=origin)
+    return page, 200, {"Content-Security-Policy": content_security_policy(origin)}

@@ -1,4 +1,4 @@
-"""Roster sync from the web: a mentor or coordinator pulls the course run's members (NRPS)."""
+"""Roster sync from the web: a mentor or coordinator asks the worker to pull the members (NRPS)."""
 
 from __future__ import annotations
 
@@ -7,33 +7,35 @@ from flask_babel import gettext as _
 
 from ...auth import roles
 from ...auth.models import Context
-from ...auth.services import require_acting
-from ...core.models import utcnow
+from ...auth.services import get_acting, require_acting
+from ...core.clock import clock_of
 from ...extensions import db
-from ..roster import RosterError, sync_roster
+from .. import jobs
+from ..models import RosterJob
 from .blueprint import bp
 
 
 @bp.post("/roster/sync")
 def roster_sync():
-    """Pull the acting course run's members from the platform (NRPS)."""
+    """Queue a roster sync of the acting course run (or join the one waiting) and come back."""
     acting = require_acting(roles.MENTOR, roles.COORDINATOR)
     context = db.session.get(Context, acting.context_pk) if acting.context_pk else None
     if context is None:
         abort(400)
-    try:
-        report = sync_roster(context, utcnow())
-        db.session.commit()
-        flash(
-            _(
-                "%(n)s membres synchronisés, %(new)s nouveaux, %(gone)s inactifs.",
-                n=report.members,
-                new=report.created,
-                gone=report.deactivated,
-            ),
-            "success",
-        )
-    except RosterError:
-        db.session.rollback()
-        flash(_("La plateforme n'a pas fourni la liste des membres."), "error")
-    return redirect(url_for("mentoring.home"))
+    _job, created = jobs.request_sync(context, acting.user_id, clock_of().now())
+    db.session.commit()
+    jobs.notify()
+    if created:
+        flash(_("Synchronisation des membres demandée : suivez son avancement ci-dessous."), "info")
+    else:
+        flash(_("Une synchronisation des membres est déjà en attente."), "info")
+    return redirect(url_for("mentoring.home"), code=303)
+
+
+@bp.app_template_global("roster_job")
+def roster_job() -> RosterJob | None:
+    """The latest roster sync job of the acting course run (templates show its state)."""
+    acting = get_acting()
+    if acting is None or acting.context_pk is None:
+        return None
+    return jobs.latest_job(acting.context_pk)
