@@ -90,6 +90,7 @@ def _module(data: dict[str, Any], **parts: Any) -> Module:
         prerequisites=tuple(data.get("prerequisites") or ()),
         completion=freeze(data["completion"]),
         weighting=freeze(data["weighting"]),
+        passback=freeze(data.get("passback") or {}),
         **parts,
     )
 
@@ -189,6 +190,7 @@ def module_to_snapshot(module: Module) -> dict[str, Any]:
         "prerequisites": list(module.prerequisites),
         "completion": thaw(module.completion),
         "weighting": thaw(module.weighting),
+        "passback": thaw(module.passback),
         "version": module.version,
         "lessons": lessons,
         "quiz": None,

@@ -133,6 +133,8 @@ class Module:
     completion: Mapping[str, str]
     weighting: Mapping[str, int]
     lessons: tuple[Lesson, ...] = ()
+    # How scores reach gradebooks: {"automatic_final": bool} (see module.json).
+    passback: Mapping[str, bool] = field(default_factory=dict)
     quiz: Quiz | None = None
     assignment: Assignment | None = None
     version: str = ""

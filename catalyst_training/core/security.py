@@ -41,6 +41,21 @@ def platform_origins() -> list[str]:
     return origins
 
 
+def content_security_policy(*extra_ancestors: str) -> str:
+    """The tool's CSP; `extra_ancestors` may frame this one response (a platform registering)."""
+    ancestors = [
+        "'self'",
+        *platform_origins(),
+        *current_app.config.get("EXTRA_FRAME_ANCESTORS", []),
+        *extra_ancestors,
+    ]
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
+        "object-src 'none'; base-uri 'none'; "
+        f"frame-ancestors {' '.join(ancestors)}"
+    )
+
+
 def invalidate_origins() -> None:
     """Forget cached origins (after a registry change)."""
     current_app.extensions.pop("catalyst_origins", None)
@@ -51,13 +66,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):
-        ancestors = ["'self'", *platform_origins(), *app.config.get("EXTRA_FRAME_ANCESTORS", [])]
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
-            "object-src 'none'; base-uri 'none'; "
-            f"frame-ancestors {' '.join(ancestors)}",
-        )
+        response.headers.setdefault("Content-Security-Policy", content_security_policy())
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         return response

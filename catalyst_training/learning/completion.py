@@ -50,6 +50,8 @@ class ProgressFacts:
     assignment_feedback: str | None = None
     completion: Mapping[str, str] = field(default_factory=dict)
     weighting: Mapping[str, float] = field(default_factory=dict)
+    # module.yaml passback.automatic_final: the automatic part is final (FullyGraded) at once.
+    automatic_final: bool = False
     # Results of the extra rules checked so far; a required rule missing here does not hold.
     extra_rules: Mapping[str, bool] = field(default_factory=dict)
     # What the progress row holds before this evaluation (a score event records a change).
@@ -161,6 +163,9 @@ def ags_progress(facts: ProgressFacts, started: bool, completed: bool) -> tuple[
     awaiting_mentor = facts.assignment_state == SUBMITTED and (
         assignment_rule(facts) == "approved" or facts.weighting.get("assignment", 0) > 0
     )
+    if facts.automatic_final and quiz_grade(facts) is not None and not completed:
+        # The quiz part counts as a grade now; the mentor's decision replaces it later.
+        return (AGS_SUBMITTED if awaiting_mentor else STARTED), FULLY_GRADED
     if awaiting_mentor:
         return AGS_SUBMITTED, PENDING_MANUAL
     if completed:

@@ -89,6 +89,7 @@ def gather_facts(user_id: int, module) -> ProgressFacts:
         assignment_feedback=latest.feedback if latest else None,
         completion=module.completion,
         weighting=module.weighting,
+        automatic_final=bool((getattr(module, "passback", None) or {}).get("automatic_final")),
     )
 
 

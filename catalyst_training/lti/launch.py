@@ -36,11 +36,15 @@ _JWT_REASONS = (
 class LaunchError(Exception):
     """A rejected login or launch: HTTP status, machine reason and a message for people."""
 
-    def __init__(self, status: int, reason: str, detail: str = ""):
+    def __init__(
+        self, status: int, reason: str, detail: str = "", claims: dict[str, Any] | None = None
+    ):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.status = status
         self.reason = reason
         self.detail = detail
+        # The unverified claims, when the refusal is about who sent them (shown on the page).
+        self.claims = claims
 
 
 class CookieService(FlaskCookieService):
@@ -98,7 +102,7 @@ class MessageLaunch(FlaskMessageLaunch):
             self._check_registration()
             self._verify_signature()
             self._check_claims()
-            self._run(self.validate_deployment, 403, "unknown_deployment")
+            self._run(self.validate_deployment, 403, "unknown_deployment", self._jwt.get("body"))
             self._check_state()
             self._check_nonce()
             self._check_message()
@@ -109,11 +113,11 @@ class MessageLaunch(FlaskMessageLaunch):
         return self
 
     @staticmethod
-    def _run(step, status: int, reason: str) -> None:
+    def _run(step, status: int, reason: str, claims: dict[str, Any] | None = None) -> None:
         try:
             step()
         except LtiException as exc:
-            raise LaunchError(status, reason, str(exc)) from exc
+            raise LaunchError(status, reason, str(exc), claims) from exc
 
     def _check_request(self) -> None:
         if not self._get_request_param("id_token"):
@@ -135,7 +139,7 @@ class MessageLaunch(FlaskMessageLaunch):
         try:
             self.validate_registration()
         except LtiException as exc:
-            raise LaunchError(400, "unknown_platform", str(exc)) from exc
+            raise LaunchError(400, "unknown_platform", str(exc), body) from exc
 
     def get_client_id(self) -> str:
         """Our client id among the audiences: azp when present, else the registered one."""
@@ -158,7 +162,8 @@ class MessageLaunch(FlaskMessageLaunch):
     def _registered(self):
         """The platform registration found by _check_registration (refused when missing)."""
         if self._registration is None:
-            raise LaunchError(400, "unknown_platform", "no registration for this launch")
+            body = self._jwt.get("body") or {}
+            raise LaunchError(400, "unknown_platform", "no registration for this launch", body)
         return self._registration
 
     def _verify_signature(self) -> None:
@@ -180,7 +185,10 @@ class MessageLaunch(FlaskMessageLaunch):
             )
         except jwt.InvalidTokenError as exc:
             found = (reason for kind, reason in _JWT_REASONS if isinstance(exc, kind))
-            raise LaunchError(401, next(found, "bad_signature"), str(exc)) from exc
+            reason = next(found, "bad_signature")
+            # Who the token says it is for (or from) against what is registered: name both.
+            claims = self._jwt.get("body") if reason in ("bad_audience", "bad_issuer") else None
+            raise LaunchError(401, reason, str(exc), claims) from exc
         iat = self._jwt["body"]["iat"]
         if not isinstance(iat, int | float) or iat > time.time() + skew:
             raise LaunchError(401, "issued_in_future", "iat is in the future")
@@ -192,9 +200,9 @@ class MessageLaunch(FlaskMessageLaunch):
         audiences = aud if isinstance(aud, list) else [aud]
         azp = body.get("azp")
         if azp is not None and azp != client_id:
-            raise LaunchError(401, "bad_azp", f"azp {azp!r} is not our client id")
+            raise LaunchError(401, "bad_azp", f"azp {azp!r} is not our client id", body)
         if len(audiences) > 1 and azp is None:
-            raise LaunchError(401, "missing_azp", "several audiences and no azp")
+            raise LaunchError(401, "missing_azp", "several audiences and no azp", body)
         if body.get(CLAIM + "version") != "1.3.0":
             raise LaunchError(400, "bad_version", "LTI version claim is not 1.3.0")
         target = body.get(CLAIM + "target_link_uri")

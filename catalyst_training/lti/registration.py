@@ -95,6 +95,12 @@ def _fetch_json(method: str, url: str, token: str | None, **kwargs: Any) -> dict
     return data
 
 
+def platform_origin(issuer: str) -> str:
+    """The origin (scheme://host[:port]) of a validated issuer URL."""
+    parts = urlsplit(issuer)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def validate_configuration(config: dict[str, Any], config_url: str) -> dict[str, Any]:
     """Check the OpenID configuration of a platform; return it or raise RegistrationError."""
     issuer = check_platform_url(config.get("issuer"), "issuer")

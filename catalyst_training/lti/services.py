@@ -52,9 +52,13 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
         raise NoRoleError(", ".join(lti_roles) or "(none)")
     presentation = claims.get(CLAIM + "launch_presentation") or {}
     locale = (presentation.get("locale") or claims.get("locale") or "")[:16] or None
+    # lti11 builds on this module: imported here, when a launch runs, not at import time.
+    from .lti11 import migration
+
+    migration.adopt_migrated_records(platform, claims)
     user = upsert(
         User,
-        {"platform_id": platform.id, "sub": str(claims["sub"])},
+        migration.where(platform, "user", str(claims["sub"])),
         {
             "name": claims.get("name"),
             "given_name": claims.get("given_name"),
@@ -72,7 +76,7 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
         nrps = claims.get(NRPS_CLAIM) or {}
         context = upsert(
             Context,
-            {"platform_id": platform.id, "context_id": str(ctx_claim["id"])},
+            migration.where(platform, "context", str(ctx_claim["id"])),
             {
                 "title": ctx_claim.get("title"),
                 "label": ctx_claim.get("label"),
@@ -93,7 +97,7 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
         ags = claims.get(AGS_CLAIM) or {}
         link = upsert(
             ResourceLink,
-            {"platform_id": platform.id, "resource_link_id": str(rl_claim["id"])},
+            migration.where(platform, "resource_link", str(rl_claim["id"])),
             {
                 "context_id": context.id if context else None,
                 "title": rl_claim.get("title"),

@@ -68,3 +68,16 @@ def test_audit_entries_are_filed_under_their_course_run(app, programme):
     cohort_entry = audit.record(None, "cohort.edit", f"cohort:{world.ids['cohort']}", utcnow())
     assert cohort_entry.context_id == world.ids["run"]
     assert audit.record(None, "territory.edit", "territory:1", utcnow()).context_id is None
+
+
+def test_a_delivered_provisional_score_is_marked_not_shown(app, programme):
+    from catalyst_training.delivery.models import DELIVERED, GradeDelivery
+
+    world = build_tenancy()
+    row = db.session.get(GradeDelivery, world.ids["delivery"])
+    row.state, row.grading_progress, row.activity_progress = DELIVERED, "Pending", "Started"
+    db.session.commit()
+    page = _as(app, world, "coordinator_of_run").get("/console/deliveries/").get_data(as_text=True)
+    assert "acceptée, non affichée par cette plateforme" in page
+    other = _as(app, world, "coordinator_other_platform").get("/console/deliveries/")
+    assert "acceptée, non affichée" not in other.get_data(as_text=True)

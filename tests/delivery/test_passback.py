@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from catalyst_training.delivery.models import DEAD, DELIVERED, PENDING
@@ -216,3 +217,17 @@ def test_serve_runs_the_worker_in_process_on_sqlite(app, gradebook, clock):
         worker.new_work.set()
         thread.join(5)
     assert not thread.is_alive()
+
+
+def test_a_provisional_score_never_follows_a_final_one(gradebook):
+    ada = gradebook.learner("ada")
+    gradebook.change(ada, 93.0, activity="Completed", grading="FullyGraded")
+    drain()
+    gradebook.change(ada, 40.0, activity="Started", grading="Pending")  # e.g. a quiz retaken
+    assert drain() == Counter()  # nothing sent: Moodle would clear the final grade
+    store = gradebook.platform.ags
+    assert store.results[(gradebook.lineitem, "ada")]["scoreGiven"] == 93.0
+    assert len(store.received("ada")) == 1
+    gradebook.change(ada, 95.0, activity="Completed", grading="FullyGraded")
+    drain()
+    assert store.results[(gradebook.lineitem, "ada")]["scoreGiven"] == 95.0

@@ -176,6 +176,14 @@ AGS = [
     ("returned for a new version",
      replace(ALL_READ, completion=rule(assignment="approved"), assignment_state="returned"),
      ("Started", "Pending")),
+    ("automatic part final at once: quiz passed, work awaiting the mentor",
+     replace(ALL_READ, completion=rule(assignment="approved"), assignment_state="submitted",
+             quiz_percents=(80.0,), automatic_final=True), ("Submitted", "FullyGraded")),
+    ("automatic part final at once: quiz done, no work yet",
+     replace(ALL_READ, completion=rule(assignment="approved"), quiz_percents=(40.0,),
+             automatic_final=True), ("Started", "FullyGraded")),
+    ("automatic part final at once, but no quiz attempt yet",
+     replace(BASE, lessons_viewed=1, automatic_final=True), ("Started", "Pending")),
 ]  # fmt: skip
 
 

@@ -191,3 +191,22 @@ def test_platform_answer_without_ids_is_refused(client, cli, moodle):
 def test_registering_twice_is_a_conflict(client, moodle):
     assert register(client, moodle).status_code == 200
     assert register(client, moodle).status_code == 409
+
+
+def test_registration_page_can_be_framed_by_the_platform_being_registered(client, moodle):
+    resp = register(client, moodle)
+    assert resp.status_code == 200
+    origin = moodle.base_url.rstrip("/")
+    ancestors = resp.headers["Content-Security-Policy"].split("frame-ancestors", 1)[1]
+    assert origin in ancestors  # the platform is still inactive: only this page allows it
+    assert f'data-lti-close-origin="{origin}"' in resp.get_data(as_text=True)
+    other = client.get("/lti/config.json").headers["Content-Security-Policy"]
+    assert origin not in other.split("frame-ancestors", 1)[1]
+
+
+def test_a_refused_registration_is_not_framed_by_the_asking_site(app, client, moodle):
+    app.config["OUTBOUND_ALLOW"] = ""
+    resp = register(client, moodle)
+    assert resp.status_code == 400
+    ancestors = resp.headers["Content-Security-Policy"].split("frame-ancestors", 1)[1]
+    assert moodle.base_url.rstrip("/") not in ancestors

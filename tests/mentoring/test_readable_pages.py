@@ -83,3 +83,17 @@ def test_the_learner_sees_the_rubric_levels_and_points_of_the_decision(world, cl
     page = client.get("/learn/m/module-exemple/").get_data(as_text=True)
     assert "Clair, mais trop court." in page
     assert "Clarté — Correct — 1" in page and "Total\u00a0: 1" in page
+
+
+def test_a_mentor_without_cohort_is_told_why_and_what_to_ask(world, client):
+    from catalyst_training.auth.models import Membership, User
+    from catalyst_training.extensions import db
+
+    newcomer = User(platform_id=world.platform.id, sub="m-new", name="Nouveau mentor")
+    db.session.add(newcomer)
+    db.session.flush()
+    db.session.add(Membership(user_id=newcomer.id, context_id=world.context.id, role="mentor"))
+    db.session.commit()
+    login(client, newcomer, "mentor", world.context.id)
+    page = client.get("/mentor/").get_data(as_text=True)
+    assert "Vous ne suivez encore aucune cohorte" in page and "coordination" in page

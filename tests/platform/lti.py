@@ -1,6 +1,10 @@
 """lti1p3platform adapters: request wrappers, registration, platform config, OIDC and launch."""
 
+import base64
+import hashlib
+import hmac
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +103,22 @@ class FlaskRequest(Request):
         }
 
 
+LTI1P1_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/lti1p1"
+SIGN = "oauth_consumer_key_sign"
+
+
+def lti1p1_sign(payload: dict[str, Any], claim: dict[str, Any]) -> str:
+    """base64(HMAC-SHA256(key&deployment_id&iss&client_id&exp&nonce, the 1.1 secret))."""
+    aud = payload["aud"] if isinstance(payload["aud"], str) else payload.get("azp", "")
+    base = "&".join(
+        str(part)
+        for part in (claim["oauth_consumer_key"], payload.get(CLAIM + "deployment_id", ""),
+                     payload["iss"], aud, payload["exp"], payload["nonce"])
+    )  # fmt: skip
+    secret = claim[SIGN]["secret"].encode()
+    return base64.b64encode(hmac.new(secret, base.encode(), hashlib.sha256).digest()).decode()
+
+
 class PlatformRegistration(Registration):
     """Registration whose kid/JWKS come from the TestPlatform key ring (supports rotation)."""
 
@@ -113,6 +133,19 @@ class PlatformRegistration(Registration):
     def get_jwks(self) -> list[dict[str, Any]]:
         """Return every published public key (current and rotated-out)."""
         return list(self._public_jwks)
+
+    def platform_encode_and_sign(
+        self, payload: dict[str, Any], expiration: int | None = None
+    ) -> str:
+        """Sign an id_token; an LTI 1.1 migration claim given with `"oauth_consumer_key_sign":
+        {"secret": ...}` is signed once exp and nonce are known, as the migration guide says."""
+        migration = payload.get(LTI1P1_CLAIM)
+        if isinstance(migration, dict) and isinstance(migration.get(SIGN), dict):
+            now = int(time.time())
+            payload = {**payload, "iat": now, "exp": now + (expiration or 300)}
+            payload[LTI1P1_CLAIM] = {**migration, SIGN: lti1p1_sign(payload, migration)}
+            expiration = None
+        return super().platform_encode_and_sign(payload, expiration=expiration)
 
     @staticmethod
     def encode_and_sign(

@@ -83,6 +83,13 @@ def code_major(answer: str) -> tuple[str | None, str]:
     return major, description or ""
 
 
+def _sends(job: Job) -> bool:
+    """Whether this consumer shows this score: all (provisional) or only FullyGraded (final)."""
+    extra = db.session.scalar(select(Platform.extra).where(Platform.id == job.platform_id)) or {}
+    final_only = extra.get("lti11_scores") == "final"
+    return not final_only or job.score.get("grading_progress") == "FullyGraded"
+
+
 def _target(job: Job) -> tuple[str, str, str, str]:
     """(service URL, sourcedid, consumer key, secret) of a claimed delivery."""
     row = db.session.execute(
@@ -111,6 +118,8 @@ def deliver(job: Job) -> tuple[int, str]:
     url, sourcedid, key, secret = _target(job)
     if job.score.get("score_given") is None:
         return 204, url  # nothing to send: 1.1 results carry no progress state
+    if not _sends(job):
+        return 204, url  # this consumer takes final scores only: a provisional one is not sent
     score = normalised(job.score["score_given"], job.score.get("score_maximum"))
     body = replace_result_xml(sourcedid, score, comment=job.score.get("comment"))
     # force_include_body: oauthlib adds oauth_body_hash (SHA-1 of the XML) to the signed header.

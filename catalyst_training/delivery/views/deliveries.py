@@ -30,6 +30,7 @@ def index():
         "delivery/deliveries.html",
         counts=outbox_admin.counts_by_state(scope),
         rows=outbox_admin.undelivered(scope),
+        provisional=outbox_admin.provisional_delivered(scope),
         form=RequeueForm(),
     )
 

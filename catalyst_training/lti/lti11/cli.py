@@ -60,3 +60,34 @@ def lti11_secret(consumer_key: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"platform {platform.id}: new shared secret stored for key {consumer_key}")
+
+
+@click.command("lti11-origin")
+@click.argument("consumer_key")
+@click.argument("origin")
+@with_appcontext
+def lti11_origin(consumer_key: str, origin: str) -> None:
+    """Set or change an LTI 1.1 consumer's origin (the site allowed to frame the tool)."""
+    try:
+        platform = lti11.set_consumer_origin(consumer_key, origin)
+    except registry.RegistryError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    invalidate_origins()
+    click.echo(f"platform {platform.id}: origin {platform.issuer} for key {consumer_key}")
+
+
+@click.command("lti11-scores")
+@click.argument("consumer_key")
+@click.argument("mode", type=click.Choice(lti11.SCORE_MODES))
+@with_appcontext
+def lti11_scores(consumer_key: str, mode: str) -> None:
+    """Send an LTI 1.1 consumer every score (provisional, default) or final scores only."""
+    try:
+        platform = lti11.set_score_mode(consumer_key, mode)
+    except registry.RegistryError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"platform {platform.id}: {mode} scores for key {consumer_key}")

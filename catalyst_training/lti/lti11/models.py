@@ -54,6 +54,23 @@ class Lti11Outcome(TimestampMixin, db.Model):
     sourcedid: Mapped[str] = mapped_column(Text)
 
 
+class Lti11Alias(TimestampMixin, db.Model):
+    """An LTI 1.1 id (user, context or resource link) whose record now lives under LTI 1.3.
+
+    Written when a 1.3 launch carries a verified LTI 1.1 migration claim: the 1.1 record is
+    re-homed to the 1.3 platform and ids, and later 1.1 launches still find it through here.
+    """
+
+    __tablename__ = "lti11_aliases"
+    __table_args__ = (UniqueConstraint("consumer_id", "kind", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consumer_id: Mapped[int] = mapped_column(ForeignKey("platforms.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # user | context | resource_link
+    external_id: Mapped[str] = mapped_column(String(255))
+    target_id: Mapped[int] = mapped_column()
+
+
 def _fernet() -> Fernet:
     secret = str(current_app.config["SECRET_KEY"]).encode()
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(secret)

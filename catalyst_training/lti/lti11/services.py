@@ -39,6 +39,37 @@ def find_consumer(consumer_key: str) -> Platform | None:
     ).first()
 
 
+def _origin(value: str) -> str:
+    check_url(value, "--origin")
+    parts = urlsplit(value)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+SCORE_MODES = ("provisional", "final")
+
+
+def set_score_mode(consumer_key: str, mode: str) -> Platform:
+    """Send every score (provisional) or only final ones (FullyGraded) to a consumer (flush)."""
+    if mode not in SCORE_MODES:
+        raise RegistryError(f"the score mode is one of {', '.join(SCORE_MODES)}")
+    platform = find_consumer(consumer_key)
+    if platform is None:
+        raise RegistryError(f"no LTI 1.1 consumer with the key {consumer_key!r}")
+    platform.extra = {**(platform.extra or {}), "lti11_scores": mode}
+    db.session.flush()
+    return platform
+
+
+def set_consumer_origin(consumer_key: str, origin: str) -> Platform:
+    """Set or change the origin of a registered LTI 1.1 consumer (flush only)."""
+    platform = find_consumer(consumer_key)
+    if platform is None:
+        raise RegistryError(f"no LTI 1.1 consumer with the key {consumer_key!r}")
+    platform.issuer = _origin(origin)
+    db.session.flush()
+    return platform
+
+
 def add_consumer(
     *, name: str, consumer_key: str, secret: str, origin: str | None = None, active: bool = True
 ) -> Platform:
@@ -50,9 +81,7 @@ def add_consumer(
     if find_consumer(consumer_key) is not None:
         raise RegistryError(f"an LTI 1.1 consumer already uses the key {consumer_key!r}")
     if origin:
-        check_url(origin, "--origin")
-        parts = urlsplit(origin)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        origin = _origin(origin)
     platform = Platform(
         name=name,
         lti_version="1.1",

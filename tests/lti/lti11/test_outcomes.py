@@ -14,7 +14,7 @@ from catalyst_training.extensions import db
 from catalyst_training.learning.models import ScoreEvent
 from catalyst_training.lti.lti11.models import LTI11
 from tests.delivery.helpers import advance_to_next_retry, deliveries, drain
-from tests.lti.lti11.conftest import browser, user_of
+from tests.lti.lti11.conftest import browser, consumer_row, user_of
 
 SLUG = "module-exemple"
 
@@ -158,3 +158,34 @@ def test_the_mentors_comment_travels_as_result_data_text():
     q = f"{{{pox.NS}}}"
     assert root.findtext(f".//{q}result/{q}resultData/{q}text") == "Très bon diagnostic <b>!</b>"
     assert "resultData" not in pox.replace_result_xml("sid-1", 0.9)
+
+
+def _job(platform_id: int, grading: str):
+    from datetime import UTC, datetime
+
+    from catalyst_training.delivery.outbox import Job
+
+    return Job(
+        id=1, attempts=1, user_sub="u", module_slug="m", mode="lti11", lineitem_url=None,
+        lineitems_url=None, resource_link_id="rl", scopes=(), platform_id=platform_id,
+        issuer="lti11", client_id="k", token_url=None, audience=None,
+        score={"score_given": 40.0, "score_maximum": 100.0, "activity_progress": "Started",
+               "grading_progress": grading, "comment": None},
+        timestamp=datetime.now(UTC),
+    )  # fmt: skip
+
+
+def test_a_consumer_set_to_final_scores_gets_no_provisional_one(
+    consumer, outcomes, cli, monkeypatch
+):
+    row = consumer_row(consumer)
+    target = (outcomes.url, "sid-final", consumer.key, consumer.secret)
+    monkeypatch.setattr(pox, "_target", lambda job: target)
+    assert pox.deliver(_job(row.id, "Pending"))[0] == 200  # default: provisional scores too
+    assert len(outcomes.received) == 1
+    result = cli("platform", "lti11-scores", consumer.key, "final")
+    assert result.exit_code == 0, result.output
+    assert pox.deliver(_job(row.id, "Pending")) == (204, outcomes.url)  # not sent
+    assert len(outcomes.received) == 1
+    assert pox.deliver(_job(row.id, "FullyGraded"))[0] == 200
+    assert len(outcomes.received) == 2
