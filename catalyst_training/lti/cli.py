@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 from flask.cli import AppGroup
@@ -15,6 +17,20 @@ from ..core.security import invalidate_origins
 from ..extensions import db
 from . import keys, registry
 from .roster import RosterError, sync_roster
+
+T = TypeVar("T")
+
+
+def committed(action: Callable[[], T]) -> T:
+    """Run a registry change and commit it; a RegistryError rolls back and becomes the message."""
+    try:
+        result = action()
+    except registry.RegistryError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    return result
+
 
 platform_cli = AppGroup("platform", help="Register the platforms that launch the tool.")
 keys_cli = AppGroup("keys", help="The tool's signing keys.")
@@ -197,14 +213,10 @@ def approve(platform: str, client_id: str | None) -> None:
 @click.option("--client-id", default=None, help="Which registration, when an issuer has several.")
 def add_deployment(platform: str, deployment_id: str, client_id: str | None) -> None:
     """Register a deployment added on the platform side (a launch names it in deployment_id)."""
-    try:
-        found = registry.get_platform(platform, client_id)
-        registry.add_deployment(found, deployment_id)
-    except registry.RegistryError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    click.echo(f"platform {found.id}: deployment {deployment_id} registered")
+    found = committed(
+        lambda: registry.add_deployment(registry.get_platform(platform, client_id), deployment_id)
+    )
+    click.echo(f"platform {found.platform_id}: deployment {deployment_id} registered")
 
 
 @keys_cli.command("rotate")

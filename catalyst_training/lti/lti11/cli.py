@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from ...core.security import invalidate_origins
 from ...extensions import db
 from .. import registry
+from ..cli import committed
 from . import services as lti11
 
 
@@ -53,12 +54,7 @@ def add_lti11(name: str, consumer_key: str, origin: str | None, inactive: bool) 
 def lti11_secret(consumer_key: str) -> None:
     """Replace an LTI 1.1 consumer's shared secret (read from a prompt or stdin)."""
     secret = _read_secret()
-    try:
-        platform = lti11.set_consumer_secret(consumer_key, secret)
-    except registry.RegistryError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
+    platform = committed(lambda: lti11.set_consumer_secret(consumer_key, secret))
     click.echo(f"platform {platform.id}: new shared secret stored for key {consumer_key}")
 
 
@@ -68,12 +64,7 @@ def lti11_secret(consumer_key: str) -> None:
 @with_appcontext
 def lti11_origin(consumer_key: str, origin: str) -> None:
     """Set or change an LTI 1.1 consumer's origin (the site allowed to frame the tool)."""
-    try:
-        platform = lti11.set_consumer_origin(consumer_key, origin)
-    except registry.RegistryError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
+    platform = committed(lambda: lti11.set_consumer_origin(consumer_key, origin))
     invalidate_origins()
     click.echo(f"platform {platform.id}: origin {platform.issuer} for key {consumer_key}")
 
@@ -84,10 +75,5 @@ def lti11_origin(consumer_key: str, origin: str) -> None:
 @with_appcontext
 def lti11_scores(consumer_key: str, mode: str) -> None:
     """Send an LTI 1.1 consumer every score (provisional, default) or final scores only."""
-    try:
-        platform = lti11.set_score_mode(consumer_key, mode)
-    except registry.RegistryError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
+    platform = committed(lambda: lti11.set_score_mode(consumer_key, mode))
     click.echo(f"platform {platform.id}: {mode} scores for key {consumer_key}")
