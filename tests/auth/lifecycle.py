@@ -157,3 +157,18 @@ def snapshot_of(person: Person) -> dict[str, int]:
         .where(Submission.user_id == person.user_id, Submission.attachment_path.is_not(None))
     )
     return counts
+
+
+def populated_worlds():
+    """Platform P with learners A and B populated, platform B with one learner (A's sub)."""
+    from tests.mentoring.helpers import add_platform_b, build_world
+
+    world = build_world()
+    other = add_platform_b(world)
+    a = populate(world.context, world.cohort_a, world.learner_a, world.mentor_a,
+                 world.coordinator, "learner.a@example.org")  # fmt: skip
+    b = populate(world.context, world.cohort_b, world.learner_b, world.mentor_b,
+                 world.coordinator, "learner.b@example.org")  # fmt: skip
+    c = populate(other.context, other.cohort, other.learner, other.mentor, other.coordinator,
+                 "learner.of.b@example.org")  # fmt: skip
+    return world, other, a, b, c

@@ -8,21 +8,13 @@ from sqlalchemy import select
 from catalyst_training.auth.personal_data import Handler, subject_ref
 from catalyst_training.extensions import db
 from catalyst_training.mentoring.models import AuditEntry, Review
-from tests.auth.lifecycle import Person, populate, snapshot_of, traces
-from tests.mentoring.helpers import add_platform_b, build_world
+from tests.auth.lifecycle import Person, populated_worlds, snapshot_of, traces
 
 
 @pytest.fixture
 def people(app, programme):
     """Learners A and B of platform P, and platform B's learner who shares A's sub."""
-    world = build_world()
-    other = add_platform_b(world)
-    a = populate(world.context, world.cohort_a, world.learner_a, world.mentor_a,
-                 world.coordinator, "learner.a@example.org")  # fmt: skip
-    b = populate(world.context, world.cohort_b, world.learner_b, world.mentor_b,
-                 world.coordinator, "learner.b@example.org")  # fmt: skip
-    c = populate(other.context, other.cohort, other.learner, other.mentor, other.coordinator,
-                 "learner.of.b@example.org")  # fmt: skip
+    world, _other, a, b, c = populated_worlds()
     assert a.sub == c.sub  # same sub, another platform: another person
     return world, a, b, c
 

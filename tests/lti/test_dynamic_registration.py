@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import flask
@@ -77,16 +76,6 @@ class FakeMoodle:
             {**body, "client_id": "moodle-client-1", TOOL_CONF: {**body[TOOL_CONF],
                                                                    "deployment_id": "7"}}
         )  # fmt: skip
-
-
-@pytest.fixture
-def moodle(live) -> Iterator[FakeMoodle]:
-    """A TestPlatform for launches and a fake Moodle for registration, both over HTTP."""
-    with TestPlatform(live.base_url) as plat:
-        fake = FakeMoodle(plat)
-        with fake.server:
-            plat.issuer = fake.base_url
-            yield fake
 
 
 def register(client, moodle: FakeMoodle, **params: str):

@@ -7,8 +7,7 @@ from catalyst_training.auth.models import Context, User
 from catalyst_training.extensions import db
 from catalyst_training.lti.models import Platform
 from catalyst_training.mentoring.models import AuditEntry, Territory
-from tests.auth.lifecycle import populate, snapshot_of, traces
-from tests.mentoring.helpers import add_platform_b, build_world
+from tests.auth.lifecycle import populated_worlds, snapshot_of, traces
 from tests.platform import TestPlatform
 
 
@@ -69,14 +68,7 @@ def test_remove_refuses_while_a_launched_person_exists(platform, cli):
 @pytest.fixture
 def worlds(app, programme):
     """Platform P with two populated learners, and platform B with one (same sub as P's A)."""
-    world = build_world()
-    other = add_platform_b(world)
-    a = populate(world.context, world.cohort_a, world.learner_a, world.mentor_a,
-                 world.coordinator, "learner.a@example.org")  # fmt: skip
-    b = populate(world.context, world.cohort_b, world.learner_b, world.mentor_b,
-                 world.coordinator, "learner.b@example.org")  # fmt: skip
-    c = populate(other.context, other.cohort, other.learner, other.mentor, other.coordinator,
-                 "learner.of.b@example.org")  # fmt: skip
+    world, other, a, b, c = populated_worlds()
     return world, other, (a, b), c
 
 

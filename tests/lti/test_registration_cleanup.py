@@ -4,10 +4,8 @@ the worker after REGISTRATION_EXPIRY_HOURS (audited); approved, launched or CLI 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, update
 
 from catalyst_training.auth.models import User
@@ -18,19 +16,8 @@ from catalyst_training.lti.models import Deployment, Platform
 from catalyst_training.mentoring import audit
 from catalyst_training.mentoring.models import AuditEntry
 from tests.lti.test_dynamic_registration import TOKEN, TOOL_CONF, FakeMoodle
-from tests.platform import TestPlatform
 
 HOURS = 3600
-
-
-@pytest.fixture
-def moodle(live) -> Iterator[FakeMoodle]:
-    """A fake Moodle for registration (launches served by a TestPlatform)."""
-    with TestPlatform(live.base_url) as plat:
-        fake = FakeMoodle(plat)
-        with fake.server:
-            plat.issuer = fake.base_url
-            yield fake
 
 
 def _register(client, moodle: FakeMoodle, client_id: str):
