@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import Context, Membership, ResourceLink, User
@@ -134,13 +134,20 @@ def launch_revoked(acting: Acting) -> str | None:
     """Why a launched session no longer holds: its platform or deployment was deactivated."""
     if acting.platform_id is None:
         return None
-    platform = db.session.get(Platform, acting.platform_id)
-    if platform is None or not platform.active:
+    # One light query per request (two flags), not two full rows.
+    row = db.session.execute(
+        select(Platform.active, Deployment.active)
+        .select_from(Platform)
+        .outerjoin(
+            Deployment,
+            and_(Deployment.id == acting.deployment_pk, Deployment.platform_id == Platform.id),
+        )
+        .where(Platform.id == acting.platform_id)
+    ).first()
+    if row is None or not row[0]:
         return "platform deactivated"
-    if acting.deployment_pk is not None:
-        deployment = db.session.get(Deployment, acting.deployment_pk)
-        if deployment is None or not deployment.active:
-            return "deployment deactivated"
+    if acting.deployment_pk is not None and not row[1]:
+        return "deployment deactivated"
     return None
 
 
