@@ -6,13 +6,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from operator import itemgetter
 
-from sqlalchemy import Float, String, and_, func, literal, select, true
+from flask import current_app
+from sqlalchemy import Float, String, and_, case, func, literal, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from ..auth import roles
 from ..auth.models import Context, Membership, User
+from ..content.loader import load_programme
 from ..content.models import ModuleVersion
 from ..delivery.models import DELIVERED, GradeDelivery
 from ..extensions import db
@@ -92,6 +94,12 @@ def _delivered_at():
     )
 
 
+def _lesson_counts():
+    """A module's lesson count for learners without progress in it (0 / 3, not 0 / 0)."""
+    counts = {m.slug: len(m.lessons) for m in load_programme(current_app.config["CONTENT_PATH"])}
+    return case(counts, value=ModuleVersion.slug, else_=0) if counts else literal(0)
+
+
 def statement(filters: Filters, *, personal: bool = False):
     """The SELECT of completion records (learner x current module), ordered by learner."""
     mp = ModuleProgress
@@ -109,7 +117,7 @@ def statement(filters: Filters, *, personal: bool = False):
         Territory.code, Territory.name, Territory.region, Cohort.name, nothing,
         ModuleVersion.slug, ModuleVersion.title, func.substr(ModuleVersion.version, 1, 12),
         func.coalesce(mp.status, NOT_STARTED), func.coalesce(mp.lessons_viewed, 0),
-        func.coalesce(mp.lessons_total, 0), round2(mp.best_quiz_percent),
+        func.coalesce(mp.lessons_total, _lesson_counts()), round2(mp.best_quiz_percent),
         func.coalesce(mp.quiz_attempts, 0), mp.assignment_state, round2(mp.score),
         iso_utc(Submission.decided_at),
         func.coalesce(decider.name, decider.sub) if personal else decider.sub,

@@ -97,3 +97,20 @@ def test_a_mentor_without_cohort_is_told_why_and_what_to_ask(world, client):
     login(client, newcomer, "mentor", world.context.id)
     page = client.get("/mentor/").get_data(as_text=True)
     assert "Vous ne suivez encore aucune cohorte" in page and "coordination" in page
+
+
+def test_a_comment_only_reaches_the_learner_before_the_decision(world, client):
+    from catalyst_training.core.models import utcnow
+    from catalyst_training.extensions import db
+    from catalyst_training.learning.modules import current_module
+    from catalyst_training.mentoring import leases, review
+
+    sub = submit_work(world.learner_a.id)
+    assert leases.claim(sub.id, world.mentor_a.id, utcnow())
+    module, _version = current_module("module-exemple")
+    draft = review.Draft(levels={}, comment="Pensez aux associations sportives.")
+    review.decide(sub, module, world.mentor_a.id, "comment", draft, utcnow())
+    db.session.commit()
+    login(client, world.learner_a, "learner", world.context.id)
+    page = client.get("/learn/m/module-exemple/").get_data(as_text=True)
+    assert "Pensez aux associations sportives." in page

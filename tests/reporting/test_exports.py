@@ -110,3 +110,17 @@ def test_cli_writes_same_file_and_audits(world, cli, tmp_path):
     assert logged and logged[0].details["rows"] == 1 and logged[0].details["via"] == "cli"
     bad = cli("export", "completions", "--cohort", "nope", "-o", str(out))
     assert bad.exit_code != 0
+
+
+def test_a_module_not_started_counts_its_lessons(world):
+    from catalyst_training.auth.models import Membership, User
+    from catalyst_training.extensions import db
+
+    newcomer = User(platform_id=world.platform.id, sub="l-new", name="Nouvelle")
+    db.session.add(newcomer)
+    db.session.flush()
+    db.session.add(Membership(user_id=newcomer.id, context_id=world.context.id, role="learner"))
+    db.session.commit()
+    row = next(r for r in read_csv(run("csv")) if r["learner_sub"] == "l-new")
+    assert row["status"] == "not_started"
+    assert (row["lessons_viewed"], row["lessons_total"]) == ("0", "1")  # the module has 1 lesson
