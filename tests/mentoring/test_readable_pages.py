@@ -114,3 +114,4 @@ def test_a_comment_only_reaches_the_learner_before_the_decision(world, client):
     login(client, world.learner_a, "learner", world.context.id)
     page = client.get("/learn/m/module-exemple/").get_data(as_text=True)
     assert "Pensez aux associations sportives." in page
+    assert "attend encore la décision de votre mentor" in page  # marked as a comment
