@@ -62,13 +62,18 @@ def serve_command(host: str, port: int) -> None:
 @main.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-def demo_command(host: str, port: int) -> None:
+@click.option(
+    "--fresh", is_flag=True, help="Erase the sandbox platform's demo data and seed it again."
+)
+def demo_command(host: str, port: int, fresh: bool) -> None:
     """Serve with the built-in sandbox platform at /sandbox (never in production)."""
     from . import create_app
+    from .sandbox.seed import seed_and_commit
     from .sandbox.services import register_sandbox
 
     app = create_app({"DEMO": True, "LOOPBACK_SECURE_COOKIES": True})
     initialise(app)
     with app.app_context():
         register_sandbox(f"http://127.0.0.1:{port}")
+        click.echo(seed_and_commit(f"http://127.0.0.1:{port}", fresh=fresh))
     _serve(app, host, port)

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature
 
 from ...content.loader import load_programme
+from ...core.clock import clock_of
 from ...extensions import csrf
 from ...lti import keys
 from ...lti.launch import CLAIM, DL_CLAIM
@@ -23,6 +24,7 @@ from ..messages import (
     sign_claims,
     tool_origin,
 )
+from ..overview import demo_overview
 from ..services import (
     CLIENT_ID,
     CONTEXT_TITLE,
@@ -68,6 +70,8 @@ def course():
         launches=launches,
         context_title=CONTEXT_TITLE,
         storage=storage,
+        overview=demo_overview(clock_of().now()),
+        learner_name=f"{USERS['learner']['given_name']} {USERS['learner']['family_name']}",
     )
 
 
