@@ -14,10 +14,17 @@ def init_app(app: Flask) -> None:
 
     def module_title(slug: str | None) -> str:
         """What a person reads for a module: its title (the slug only if it is gone)."""
-        from .loader import find_module
+        from flask import g
 
-        found = find_module(app.config["CONTENT_PATH"], slug)
-        return found.title if found is not None else (slug or "—")
+        from .loader import load_programme
+
+        # Once per request: a page may ask for every row, and reading the programme stats files.
+        titles = g.get("module_titles")
+        if titles is None:
+            titles = g.module_titles = {
+                m.slug: m.title for m in load_programme(app.config["CONTENT_PATH"])
+            }
+        return titles.get(slug or "", slug or "—")
 
     app.jinja_env.globals["module_title"] = module_title
 
