@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, event, exists, or_, select, update
+from sqlalchemy import and_, event, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..auth.models import Membership, ResourceLink, User
+from ..core.claims import claim_rows
 from ..core.clock import clock_of
 from ..core.models import aware
 from ..extensions import db
@@ -218,38 +219,7 @@ def claim(
         "claimed_until": now + timedelta(seconds=claim_seconds),
         "attempts": T.attempts + 1,
     }
-    order = (T.next_attempt_at, T.id)
-    if db.session.get_bind().dialect.name == "postgresql":
-        ids = list(
-            db.session.scalars(
-                select(T.id)
-                .where(_ready(now))
-                .order_by(*order)
-                .limit(limit)
-                .with_for_update(skip_locked=True, of=T)
-            )
-        )
-        if ids:
-            db.session.execute(
-                update(T).where(T.id.in_(ids)).values(**claim),
-                execution_options={"synchronize_session": False},
-            )
-    else:
-        # SQLite: one conditional UPDATE per row; the write lock serialises claimers and the
-        # rowcount says whether this worker won the row (one statement, compiled once).
-        ids = []
-        candidates = list(
-            db.session.scalars(select(T.id).where(_ready(now)).order_by(*order).limit(limit * 2))
-        )
-        one = update(T).where(T.id == bindparam("row_id"), _ready(now)).values(**claim)
-        for row_id in candidates:
-            result = db.session.execute(
-                one, {"row_id": row_id}, execution_options={"synchronize_session": False}
-            )
-            if result.rowcount == 1:
-                ids.append(row_id)
-            if len(ids) >= limit:
-                break
+    ids = claim_rows(T, _ready(now), (T.next_attempt_at, T.id), claim, limit)
     return load_jobs(ids)
 
 

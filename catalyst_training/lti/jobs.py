@@ -13,10 +13,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, or_, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..auth.models import Context
+from ..core.claims import claim_rows
 from ..core.clock import Clock
 from ..core.outbound import shown
 from ..extensions import db
@@ -97,25 +98,8 @@ def claim_job(worker: str, claim_seconds: float, now: datetime) -> int | None:
         "attempts": J.attempts + 1,
         "started_at": now,
     }
-    options = {"synchronize_session": False}
-    if db.session.get_bind().dialect.name == "postgresql":
-        job_id = db.session.scalar(
-            select(J.id)
-            .where(_ready(now))
-            .order_by(J.id)
-            .limit(1)
-            .with_for_update(skip_locked=True, of=J)
-        )
-        if job_id is not None:
-            db.session.execute(
-                update(J).where(J.id == job_id).values(**values), execution_options=options
-            )
-        return job_id
-    one = update(J).where(J.id == bindparam("job_id"), _ready(now)).values(**values)
-    for job_id in db.session.scalars(select(J.id).where(_ready(now)).order_by(J.id).limit(5)):
-        if db.session.execute(one, {"job_id": job_id}, execution_options=options).rowcount == 1:
-            return job_id
-    return None
+    claimed = claim_rows(J, _ready(now), (J.id,), values, 1)
+    return claimed[0] if claimed else None
 
 
 def _record(job_id: int, worker: str, values: dict[str, Any]) -> bool:
