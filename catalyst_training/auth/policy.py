@@ -86,6 +86,7 @@ POLICY: dict[str, Rule] = {
     "learning.quiz": Rule(ANY),
     "learning.start_quiz": Rule(ANY, OWN),
     "learning.attempt": Rule(ANY, OWN),
+    "learning.attempt_summary": Rule(ANY, OWN),
     "learning.review": Rule(ANY, OWN),
     "learning.assignment": Rule(ANY, OWN),
     "learning.autosave": Rule(ANY, OWN),

@@ -140,10 +140,16 @@ def save_answers(attempt: QuizAttempt, quiz, form: MultiDict, now: datetime) -> 
 
 
 def submit_attempt(attempt: QuizAttempt, quiz, form: MultiDict, now: datetime) -> bool:
-    """Score and close an attempt; False when it was already submitted (a double submit)."""
+    """Score and close an attempt with a form's answers; False when already submitted."""
     if attempt.state != IN_PROGRESS:
         return False
-    answers = parse_answers(quiz, form)
+    return close_attempt(attempt, quiz, parse_answers(quiz, form), now)
+
+
+def close_attempt(attempt: QuizAttempt, quiz, answers: dict[str, Any], now: datetime) -> bool:
+    """Score and close an attempt with these answers; False when it was already submitted."""
+    if attempt.state != IN_PROGRESS:
+        return False
     points, maximum, results = score_answers(quiz.questions, answers)
     pct = percent(points, maximum)
     values = {

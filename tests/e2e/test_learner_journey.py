@@ -143,7 +143,15 @@ def _answer_with_keyboard(frame, fields: dict[str, Any]) -> int:
     # The first button is "save", the next one hands the attempt in.
     assert el["tag"] == "button" and el["value"] == "save", el
     el = press("Tab")
-    assert el["value"] == "submit", el
+    assert el["value"] == "finish", el
+    kb.press("Enter")  # to the summary page
+    presses += 1
+    frame.wait_for_url("**/summary")
+    frame.locator("h1").click()
+    el = press("Tab")
+    while el["text"] != "Tout remettre et terminer":
+        assert presses < 260, f"never reached the final submit button by Tab: {el}"
+        el = press("Tab")
     kb.press("Enter")  # navigates: no evaluate after it
     return presses + 1
 
@@ -238,7 +246,21 @@ def test_learner_journey_in_the_iframe(page, demo_server, screenshot_dir: Path, 
     shot("attempt-1")
     axe_check(frame, "attempt")
     _fill_with_pointer(tool, _wrong_fields(module.quiz))
-    tool.get_by_role("button", name="Remettre mes réponses").click()
+    tool.get_by_role("button", name="Terminer la tentative…").click()
+    # The summary lists the questions left blank; handing in asks for a confirmation first.
+    expect(tool.get_by_role("heading", level=1, name="Récapitulatif avant remise")).to_be_visible()
+    blank = sum(1 for q in module.quiz.questions if q["type"] in ("ordering", "matching"))
+    expect(tool.locator(".attempt-summary > li")).to_have_count(len(module.quiz.questions))
+    expect(tool.locator(".attempt-summary .summary-unanswered")).to_have_count(blank)
+    shot("attempt-summary")
+    axe_check(frame, "attempt summary")
+    if blank:
+        confirm = tool.get_by_label("Je remets ma tentative", exact=False)
+        tool.get_by_role("button", name="Tout remettre et terminer").click()  # no confirmation
+        assert confirm.evaluate("e => e.matches(':invalid')")  # the browser holds the form
+        assert frame.url.endswith("/summary")
+        confirm.check()
+    tool.get_by_role("button", name="Tout remettre et terminer").click()
     expect(tool.get_by_role("heading", level=1, name=re.compile("Résultat"))).to_be_visible()
     expect(tool.locator(".score")).to_contain_text("non atteint")
     review_link = tool.locator(".feedback a", has_text="Revoir la leçon").first

@@ -3,7 +3,6 @@
 import shutil
 from urllib.parse import urlsplit
 
-import pytest
 import requests
 
 from catalyst_training.extensions import db
@@ -13,16 +12,6 @@ from tests.learning.helpers import csrf, right_answers, wrong_answers
 from tests.platform import TestPlatform
 
 SLUG = "module-exemple"
-
-
-@pytest.fixture
-def learner(platform):
-    """A learner session launched on the sample module."""
-    session = TestPlatform.session()
-    result = platform.launch(session, "learner", user_id="learner-1", custom={"module": SLUG})
-    assert result.response.status_code == 303
-    session.base = platform.tool_base_url
-    return session
 
 
 def get(session, path, **kw):
@@ -221,7 +210,8 @@ def test_other_learner_cannot_download_attachment(learner, platform):
 def test_my_progress_page(learner):
     page = get(learner, "/learn/progress")
     assert page.status_code == 200
-    assert "<caption>" in page.text and "Module d" in page.text
+    assert '<caption id="progress-caption">' in page.text and "Module d" in page.text
+    assert "Continuer" in page.text  # the next thing to do: the first lesson
 
 
 def test_module_images_are_served_from_the_assets_folder(learner):

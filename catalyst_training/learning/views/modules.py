@@ -11,7 +11,7 @@ from ...auth.services import require_acting
 from ...content.services import current_versions
 from ...core.models import utcnow
 from ...extensions import db
-from .. import assignments, progress, services
+from .. import assignments, next_step, progress, services
 from ..models import ModuleProgress
 from ..modules import current_module, markdown, module_for_version
 from .blueprint import ANY_ROLE, bp, load_module_or_404
@@ -43,12 +43,12 @@ def home():
 def my_progress():
     """My progress across the programme."""
     user_id = require_acting(*ANY_ROLE).user_id
-    rows = {
-        p.module_slug: p
-        for p in db.session.scalars(select(ModuleProgress).filter_by(user_id=user_id))
-    }
-    return render_template("learning/programme.html", modules=programme(), rows=rows,
-                           missing_slug=None)  # fmt: skip
+    rows = next_step.progress_rows(user_id)
+    modules = programme()
+    facts = next_step.programme_facts(user_id, modules, utcnow(), rows)
+    return render_template("learning/programme.html", modules=modules, rows=rows,
+                           missing_slug=None,
+                           step=next_step.step_in_programme(modules, facts))  # fmt: skip
 
 
 @bp.get("/m/<slug>/")
@@ -67,9 +67,13 @@ def module(slug: str):
     )
     prereqs = services.prerequisites_status(user_id, mod)
     submission = assignments.latest(user_id, slug)
+    modules = programme()
+    facts = next_step.programme_facts(user_id, modules, utcnow())
+    here = next_step.step_in_module(mod, facts.get(slug, next_step.ModuleFacts()))
+    after = None if here and here.actionable else next_step.step_in_programme(modules, facts, slug)
     return render_template(
         "learning/module.html", module=mod, row=row, viewed=viewed, quiz=quiz,
-        submission=submission, prereqs=prereqs,
+        submission=submission, prereqs=prereqs, step=here, after=after,
         rubric=assignments.decided_rubric(submission, mod.assignment),
     )  # fmt: skip
 

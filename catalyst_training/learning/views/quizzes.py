@@ -10,6 +10,7 @@ from ...auth.services import require_acting
 from ...core.models import utcnow
 from ...extensions import db
 from .. import progress, services
+from ..attempt_summary import summarise
 from ..models import QuizAttempt
 from ..modules import markdown, module_for_version, ref_url
 from ..questions import InvalidAnswer, question_type
@@ -79,13 +80,14 @@ def attempt(attempt_id: int):
             abort(400, _("Le formulaire a expiré : rechargez la page, vos réponses enregistrées "
                          "sont conservées."))  # fmt: skip
         now = utcnow()
+        action = request.form.get("action")
         try:
-            if request.form.get("action") == "submit":
-                services.submit_attempt(attempt, mod.quiz, request.form, now)
-                progress.evaluate(attempt.user_id, mod, now)
-                db.session.commit()
-                # attempt_id, not attempt.id: the commit expired the object (one SELECT less).
-                return redirect(url_for("learning.review", attempt_id=attempt_id), code=303)
+            answers = services.parse_answers(mod.quiz, request.form)
+            summary = summarise(_questions(mod, attempt), answers)
+            # A direct submit that leaves questions blank goes through the summary first.
+            confirmed = request.form.get("confirm_unanswered") == "1"
+            if action == "submit" and (confirmed or not summary.needs_confirmation):
+                return _close(attempt, attempt_id, mod, answers, now)
             services.save_answers(attempt, mod.quiz, request.form, now)
         except InvalidAnswer:
             db.session.rollback()
@@ -94,12 +96,54 @@ def attempt(attempt_id: int):
             db.session.rollback()
             abort(409, _reasons().get(exc.code, exc.code))
         db.session.commit()
+        if action in ("finish", "submit"):
+            return redirect(url_for("learning.attempt_summary", attempt_id=attempt_id), code=303)
         flash(_("Vos réponses sont enregistrées. Vous pouvez revenir plus tard."), "success")
         return redirect(url_for("learning.attempt", attempt_id=attempt_id), code=303)
     return render_template(
         "learning/attempt.html", module=mod, quiz=mod.quiz, attempt=attempt, form=form,
         questions=_questions(mod, attempt), md=lambda text: markdown(mod.slug, text),
     )  # fmt: skip
+
+
+def _close(attempt, attempt_id: int, mod, answers, now):
+    services.close_attempt(attempt, mod.quiz, answers, now)
+    progress.evaluate(attempt.user_id, mod, now)
+    db.session.commit()
+    # attempt_id, not attempt.id: the commit expired the object (one SELECT less).
+    return redirect(url_for("learning.review", attempt_id=attempt_id), code=303)
+
+
+@bp.route("/attempts/<int:attempt_id>/summary", methods=["GET", "POST"])
+def attempt_summary(attempt_id: int):
+    """Answered / unanswered per question, links back, then the final submission."""
+    attempt, mod = _own_attempt(attempt_id)
+    if attempt.state != services.IN_PROGRESS:
+        return redirect(url_for("learning.review", attempt_id=attempt.id))
+    questions = _questions(mod, attempt)
+    summary = summarise(questions, attempt.answers or {})
+    form = FlaskForm()
+    error = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400, _("Le formulaire a expiré : rechargez la page, vos réponses enregistrées "
+                         "sont conservées."))  # fmt: skip
+        if summary.needs_confirmation and request.form.get("confirm_unanswered") != "1":
+            error = _("Cochez la case de confirmation pour remettre une tentative incomplète, "
+                      "ou revenez compléter vos réponses.")  # fmt: skip
+        else:
+            try:
+                return _close(attempt, attempt_id, mod, dict(attempt.answers or {}), utcnow())
+            except services.QuizError as exc:
+                db.session.rollback()
+                abort(409, _reasons().get(exc.code, exc.code))
+    state = services.quiz_state(mod.quiz, services.attempts_of(attempt.user_id, mod.slug), utcnow())
+    html = render_template(
+        "learning/attempt_summary.html", module=mod, quiz=mod.quiz, attempt=attempt, form=form,
+        summary=summary, questions={q["id"]: q for q in questions}, error=error, state=state,
+        md=lambda text: markdown(mod.slug, text),
+    )  # fmt: skip
+    return html, (422 if error else 200)  # 422: understood, but not confirmed
 
 
 @bp.get("/attempts/<int:attempt_id>/review")
