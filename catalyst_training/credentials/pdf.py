@@ -121,10 +121,10 @@ class _Page:
 def _place(facts: dict[str, Any]) -> str:
     territory = facts.get("territory") or {}
     parts = [
-        f"Session : {facts['course_run']}" if facts.get("course_run") else "",
-        f"Cohorte : {facts['cohort']}" if facts.get("cohort") else "",
+        f"Session : {facts['course_run']}" if facts.get("course_run") else "",
+        f"Cohorte : {facts['cohort']}" if facts.get("cohort") else "",
         (
-            f"Territoire : {territory.get('name')} ({territory.get('code')}, "
+            f"Territoire : {territory.get('name')} ({territory.get('code')}, "
             f"{territory.get('region')})"
             if territory
             else ""
@@ -143,7 +143,7 @@ def render(cert: Printable, base_url: str) -> bytes:
     c = Canvas(out, pagesize=A4, invariant=1, pageCompression=1, lang="fr", initialFontName=REGULAR)
     c.setTitle(drawable(f"Certificat de réalisation — {cert.learner_name} — {what}"))
     c.setAuthor(drawable(facts.get("issuer") or ""))
-    c.setSubject(drawable(f"Certificat de réalisation : {programme}"))
+    c.setSubject(drawable(f"Certificat de réalisation : {programme}"))
     c.setCreator("catalyst-training")
     c.setKeywords(["certificat de réalisation", cert.code])
     c.setFillColorRGB(*INK)
@@ -155,7 +155,7 @@ def render(cert: Printable, base_url: str) -> bytes:
     page.text(cert.learner_name, 18, bold=True)
     scope = "a suivi et terminé le module" if cert.kind == "module" else "a suivi et terminé"
     page.text(
-        f"{scope} « {what} »" + (f" du programme « {programme} »" if cert.kind == "module" else ""),
+        f"{scope} « {what} »" + (f" du programme « {programme} »" if cert.kind == "module" else ""),
         12,
     )
     period = f"du {day(facts.get('started_at'))} au {day(facts.get('completed_at'))}"
@@ -213,7 +213,7 @@ def _verification(c: Canvas, url: str, code: str) -> None:
     c.setFont(BOLD, 11)
     c.drawString(25 * mm, 40 * mm, "Vérifier ce certificat")
     c.setFont(REGULAR, 10)
-    c.drawString(25 * mm, 34 * mm, drawable(f"Code de vérification : {code}"))
+    c.drawString(25 * mm, 34 * mm, drawable(f"Code de vérification : {code}"))
     c.setFont(REGULAR, 9)
     for i, line in enumerate(simpleSplit(url, REGULAR, 9, A4[0] - 90 * mm)):
         c.drawString(25 * mm, (28 - 5 * i) * mm, line)

@@ -30,7 +30,7 @@ def revoke(certificate_id: int):
         return _back(cert.user_id)
     services.revoke(cert, who.user_id, form.reason.data, utcnow())
     db.session.commit()
-    flash(_("Certificat retiré : sa vérification l'indique désormais."), "success")
+    flash(_("Certificat retiré : sa vérification l'indique désormais."), "success")
     return _back(cert.user_id)
 
 
@@ -41,7 +41,7 @@ def reissue(certificate_id: int):
     cert = certificate_for(who, certificate_id)
     form = ReissueForm()
     if not form.validate_on_submit():
-        abort(400, _("Formulaire expiré ou invalide : rechargez la page."))
+        abort(400, _("Formulaire expiré ou invalide : rechargez la page."))
     if cert.status != "valid":
         flash(_("Seul un certificat valide peut être réédité."), "info")
         return _back(cert.user_id)
@@ -49,8 +49,8 @@ def reissue(certificate_id: int):
         services.reissue(cert, who.user_id, form.reason.data or "", utcnow())
     except services.CertificateError:
         db.session.rollback()
-        flash(_("Un autre certificat vient d'être délivré : rechargez la page."), "error")
+        flash(_("Un autre certificat vient d'être délivré : rechargez la page."), "error")
         return _back(cert.user_id)
     db.session.commit()
-    flash(_("Nouveau certificat délivré ; l'ancien est marqué remplacé."), "success")
+    flash(_("Nouveau certificat délivré ; l'ancien est marqué remplacé."), "success")
     return _back(cert.user_id)

@@ -18,7 +18,7 @@ from .blueprint import bp, current_filters, current_scope
 def certificates():
     """Every valid certificate of the filters' learners, one PDF at a time (audited)."""
     if not FlaskForm().validate_on_submit():
-        abort(400, _("Formulaire expiré ou invalide : rechargez la page."))
+        abort(400, _("Formulaire expiré ou invalide : rechargez la page."))
     user_id, _scope = current_scope()
     now = utcnow()
     base = str(current_app.config.get("BASE_URL") or request.host_url).rstrip("/")
