@@ -56,8 +56,8 @@ def erase_people(subjects: Subjects) -> None:
         .values(user_id=None, learner_name=None, active_key=None, facts={"erased": True})
         .execution_options(synchronize_session=False)
     )
-    subjects.add("credentials.certificates revoked", revoked.rowcount)
-    subjects.add("credentials.certificates anonymised", anonymised.rowcount)
+    subjects.add("credentials.certificates_revoked", revoked.rowcount)
+    subjects.add("credentials.certificates_anonymised", anonymised.rowcount)
 
 
 def count_people(user_ids: list[int]) -> dict[str, int]:
