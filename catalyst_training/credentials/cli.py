@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from ..auth.personal_data import operator
 from ..core.clock import clock_of
@@ -35,7 +35,7 @@ def issue() -> None:
     """Issue every certificate due and not issued yet (e.g. completions before this feature)."""
     now = clock_of().now()
     learners = db.session.scalars(
-        select(distinct(ModuleProgress.user_id)).where(ModuleProgress.status == COMPLETED)
+        select(ModuleProgress.user_id).where(ModuleProgress.status == COMPLETED).distinct()
     ).all()
     issued = sum(len(services.issue_due(user_id, now)) for user_id in learners)
     db.session.commit()

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -23,6 +24,16 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,40}$")
 
 class CertificateError(ValueError):
     """An action the certificate's state does not allow (already revoked, superseded...)."""
+
+
+def printed_name(user: User) -> str:
+    """The name as the certificate prints it: `display_name`, in French (the PDF's language).
+
+    Forced, not the request's: the same person gets the same name whoever's action issued it,
+    and issuing outside a request (CLI, worker) needs no locale selector.
+    """
+    with force_locale("fr"):
+        return str(user.display_name)
 
 
 def new_code() -> str:
@@ -70,7 +81,7 @@ def _record(
         kind=kind,
         user_id=user.id,
         context_id=context_id,
-        learner_name=str(user.display_name),
+        learner_name=printed_name(user),
         facts=snapshot,
         issued_at=now,
         issued_by_id=issued_by_id,

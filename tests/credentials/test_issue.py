@@ -108,3 +108,36 @@ def test_erasure_revokes_and_anonymises_but_keeps_the_code(world, client):
     assert kept.user_id is None and kept.learner_name is None and kept.status == "revoked"
     page = client.get(f"/verify/{code}").get_data(as_text=True)
     assert "retiré" in page and "Learner A" not in page
+
+
+def test_a_learner_known_only_by_sub_gets_the_display_name_pseudonym(app, programme):
+    from catalyst_training.auth import roles
+    from catalyst_training.mentoring import placement
+    from tests.mentoring.helpers import user
+
+    world = build_world()
+    anonymous = user(world.platform, world.context, "edx-sub-7f3a9c", roles.LEARNER, None)
+    placement.place_from_launch(anonymous.id, world.context.id, "learner", {"cohort": "lyon"},
+                                utcnow())  # fmt: skip
+    db.session.commit()
+    complete_programme(world, anonymous)
+    cert = db.session.scalar(select(Certificate).where(Certificate.user_id == anonymous.id))
+    assert cert.learner_name == services.printed_name(anonymous)  # User.display_name, in French
+    assert cert.learner_name.startswith("Participant edx-sub-")
+
+
+def test_the_cli_lists_issues_and_revokes(world, cli):
+    (cert,) = all_certificates()
+    listed = cli("certificates", "list")
+    assert cert.code in listed.output and "valid" in listed.output
+    assert "0 certificate(s) issued" in cli("certificates", "issue").output
+    refused = cli("certificates", "revoke", "no-such-code-000000000", "--reason", "x")
+    assert refused.exit_code != 0
+    done = cli("certificates", "revoke", cert.code, "--reason", "doublon", "--by", "DPO")
+    assert done.exit_code == 0, done.output
+    db.session.expire_all()
+    assert all_certificates()[0].status == "revoked"
+    entry = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert entry.action == "certificate.revoke" and entry.details["by"] == "DPO"
+    assert cert.code not in cli("certificates", "list").output
+    assert cert.code in cli("certificates", "list", "--all").output

@@ -166,9 +166,14 @@ def test_bulk_zip_of_a_filtered_set_has_one_pdf_per_certificate(world, app):
     coordinator = app.test_client()
     login(coordinator, world.coordinator, roles.COORDINATOR, world.context.id)
     token = csrf_token(coordinator)
-    everything = coordinator.post("/console/certificates.zip", data={"csrf_token": token})
+    everything = coordinator.post(
+        "/console/certificates.zip", data={"csrf_token": token}, buffered=False
+    )
     assert everything.status_code == 200 and everything.is_streamed
-    names = zipfile.ZipFile(io.BytesIO(everything.data)).namelist()
+    chunks = list(everything.response)  # one chunk per PDF as it is rendered, then the directory
+    everything.close()
+    assert len(chunks) == 3 and all(c.startswith(b"PK\x03\x04") for c in chunks[:2])
+    names = zipfile.ZipFile(io.BytesIO(b"".join(chunks))).namelist()
     assert len(names) == 2 and all(n.endswith(".pdf") for n in names)
     lyon = coordinator.post(
         f"/console/certificates.zip?cohort={world.cohort_a.id}", data={"csrf_token": token}
@@ -184,3 +189,11 @@ def test_bulk_zip_of_a_filtered_set_has_one_pdf_per_certificate(world, app):
     login(outsider, other.coordinator, roles.COORDINATOR, other.context.id)
     empty = outsider.post("/console/certificates.zip", data={"csrf_token": csrf_token(outsider)})
     assert zipfile.ZipFile(io.BytesIO(empty.data)).namelist() == []
+
+
+def test_verification_is_rate_limited(world, app):
+    app.config["VERIFY_RATE_LIMIT"] = "2/minute"
+    client = app.test_client()
+    code = certificate().code
+    statuses = [client.get(f"/verify/{code}").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
