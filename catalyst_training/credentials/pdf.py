@@ -92,6 +92,20 @@ def verify_url(base_url: str, code: str) -> str:
     return f"{base_url.rstrip('/')}/verify/{code}"
 
 
+def wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """Lines of at most `width`, broken at plain spaces only (never at a non-breaking one)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        trial = f"{current} {word}" if current else word
+        if not current or pdfmetrics.stringWidth(trial, font, size) <= width:
+            current = trial
+        else:
+            lines.append(current)
+            current = word
+    return [*lines, current] if current else lines
+
+
 class _Page:
     """A cursor down the page, drawing wrapped lines."""
 
@@ -101,7 +115,7 @@ class _Page:
 
     def text(self, value: str, size: float = 11, *, bold: bool = False, gap: float = 2) -> None:
         font = BOLD if bold else REGULAR
-        for line in simpleSplit(drawable(value), font, size, self.width):
+        for line in wrap(drawable(value), font, size, self.width):
             if self.y < 55 * mm:  # the foot of the page is the verification block's
                 fill = self.c._fillColorObj
                 self.c.showPage()
@@ -118,19 +132,19 @@ class _Page:
         self.y -= size * 1.6
 
 
-def _place(facts: dict[str, Any]) -> str:
+def _place(facts: dict[str, Any]) -> list[str]:
     territory = facts.get("territory") or {}
-    parts = [
-        f"Session : {facts['course_run']}" if facts.get("course_run") else "",
-        f"Cohorte : {facts['cohort']}" if facts.get("cohort") else "",
+    lines = [
+        f"Session\u00a0: {facts['course_run']}" if facts.get("course_run") else "",
+        f"Cohorte\u00a0: {facts['cohort']}" if facts.get("cohort") else "",
         (
-            f"Territoire : {territory.get('name')} ({territory.get('code')}, "
+            f"Territoire\u00a0: {territory.get('name')} ({territory.get('code')}, "
             f"{territory.get('region')})"
             if territory
             else ""
         ),
     ]
-    return " · ".join(p for p in parts if p)
+    return [line for line in lines if line]
 
 
 def render(cert: Printable, base_url: str) -> bytes:
@@ -160,8 +174,8 @@ def render(cert: Printable, base_url: str) -> bytes:
     )
     period = f"du {day(facts.get('started_at'))} au {day(facts.get('completed_at'))}"
     page.text(f"Réalisé {period}, pour une durée de {duration(facts.get('minutes', 0))}.", 12)
-    if _place(facts):
-        page.text(_place(facts), 10)
+    for line in _place(facts):
+        page.text(line, 10, gap=0)
     page.y -= 4 * mm
     page.text("Modules réalisés", 13, bold=True)
     for m in modules:
@@ -215,5 +229,5 @@ def _verification(c: Canvas, url: str, code: str) -> None:
     c.setFont(REGULAR, 10)
     c.drawString(25 * mm, 34 * mm, drawable(f"Code de vérification : {code}"))
     c.setFont(REGULAR, 9)
-    for i, line in enumerate(simpleSplit(url, REGULAR, 9, A4[0] - 90 * mm)):
+    for i, line in enumerate(simpleSplit(url, REGULAR, 9, A4[0] - 90 * mm)):  # may cut a URL
         c.drawString(25 * mm, (28 - 5 * i) * mm, line)

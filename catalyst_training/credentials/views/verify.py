@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, current_app, render_template
 from flask_limiter.util import get_remote_address
 
@@ -36,6 +38,11 @@ def verify(code: str):
             superseded_at=aware(cert.superseded_at),
             newer=newer,
             hours=duration((cert.facts or {}).get("minutes", 0)),
+            completed_on={
+                m.get("slug"): datetime.fromisoformat(m["completed_at"])
+                for m in (cert.facts or {}).get("modules", [])
+                if m.get("completed_at")
+            },
         )
     )
     # A verification page is for the person given the code, not for search engines.
