@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import reportlab
 from babel.dates import format_date
+from reportlab import rl_config
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -49,6 +50,9 @@ class Printable:
 @cache
 def fonts() -> frozenset[int]:
     """Register the embedded fonts once; the code points they can draw."""
+    # Binary Flate streams only: ASCII85 on top (ReportLab's default) makes files a quarter
+    # larger and costs its pure-Python encoder on every font subset. Only we use ReportLab.
+    rl_config.useA85 = 0
     regular = TTFont(REGULAR, str(FONT_DIR / "Vera.ttf"))
     pdfmetrics.registerFont(regular)
     pdfmetrics.registerFont(TTFont(BOLD, str(FONT_DIR / "VeraBd.ttf")))
