@@ -37,8 +37,14 @@ def printed_name(user: User) -> str:
 
 
 def new_code() -> str:
-    """A random, unguessable verification code."""
-    return secrets.token_urlsafe(CODE_BYTES)
+    """A random, unguessable verification code, starting with a letter or digit.
+
+    A leading "-" would read as an option on a command line (`certificates revoke CODE`).
+    """
+    while True:
+        code = secrets.token_urlsafe(CODE_BYTES)
+        if code[0].isalnum():
+            return code
 
 
 def by_code(code: str) -> Certificate | None:

@@ -141,3 +141,10 @@ def test_the_cli_lists_issues_and_revokes(world, cli):
     assert entry.action == "certificate.revoke" and entry.details["by"] == "DPO"
     assert cert.code not in cli("certificates", "list").output
     assert cert.code in cli("certificates", "list", "--all").output
+
+
+def test_codes_are_long_random_and_never_start_like_an_option():
+    codes = {services.new_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    assert all(len(c) == 20 and c[0].isalnum() for c in codes)
+    assert all(services.CODE_PATTERN.match(c) for c in codes)
