@@ -21,6 +21,7 @@ DOMAINS = (
     "mentoring",
     "lti",
     "delivery",
+    "credentials",
     "reporting",
     "sandbox",
 )

@@ -88,6 +88,18 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
         "int",
         "How often the worker applies retention and registration clean-up (0: never).",
     ),
+    "CERTIFICATES_FOR": (
+        "programme",
+        "str",
+        "When certificates of completion are issued: programme (all modules) or module (each).",
+    ),
+    "CERTIFICATE_ISSUER": ("catalyst-training", "str", "Issuer named on certificates."),
+    "CERTIFICATE_PROGRAMME": (
+        "Formation des catalyseurs territoriaux",
+        "str",
+        "Programme title printed on certificates.",
+    ),
+    "VERIFY_RATE_LIMIT": ("60/minute", "str", "Per-IP limit on the public /verify/<code> page."),
     "AUTO_APPROVE_REGISTRATIONS": (
         False,
         "bool",

@@ -112,6 +112,11 @@ POLICY: dict[str, Rule] = {
     "deliveries.index": Rule(COORDINATOR, COURSE_RUN),
     "deliveries.requeue": Rule(COORDINATOR, COURSE_RUN),
     "deliveries.status": Rule(COORDINATOR, COURSE_RUN),
+    # credentials: certificates of completion (the verification page is public by design)
+    "credentials.download": Rule(ANY, FOLLOWED),
+    "credentials.revoke": Rule(COORDINATOR, FOLLOWED),
+    "credentials.reissue": Rule(COORDINATOR, FOLLOWED),
+    "credentials.verify": PUBLIC,
     # reporting: read-only console
     "reporting.home": Rule(COORDINATOR, COURSE_RUN),
     "reporting.export": Rule(COORDINATOR, COURSE_RUN),
@@ -119,6 +124,7 @@ POLICY: dict[str, Rule] = {
     "reporting.territory": Rule(COORDINATOR, REFERENCE),
     "reporting.cohort": Rule(COORDINATOR, COURSE_RUN),
     "reporting.learner": Rule(COORDINATOR, FOLLOWED),
+    "reporting.certificates": Rule(COORDINATOR, COURSE_RUN),
     # sandbox: the demo platform (registered in demo mode only)
     "sandbox.course": PUBLIC,
     "sandbox.auth": PUBLIC,

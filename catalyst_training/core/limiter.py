@@ -32,7 +32,7 @@ F = TypeVar("F", bound=Callable)
 limiter = Limiter(key_func=get_remote_address, strategy="fixed-window")
 
 # Which 429 sentence a limit shows (its error_message); the default speaks of launches.
-ACCOUNT, REGISTER = "account", "register"
+ACCOUNT, REGISTER, VERIFY = "account", "register", "verify"
 
 # Endpoints limited per IP by LOGIN_RATE_LIMIT, wherever they are defined.
 
@@ -117,6 +117,11 @@ def too_many_requests(exc):
         message = _(
             "Trop de demandes d'enregistrement depuis votre adresse. "
             "Patientez %(n)s secondes puis réessayez.",
+            n=wait,
+        )
+    elif kind == VERIFY:
+        message = _(
+            "Trop de vérifications depuis votre adresse. Patientez %(n)s secondes puis réessayez.",
             n=wait,
         )
     else:

@@ -21,11 +21,22 @@ from .completion import (
     extra_rules_hold,
     required_extra_rules,
 )
-from .models import NOT_STARTED, LessonView, ModuleProgress, QuizAttempt, ScoreEvent, Submission
+from .models import (
+    COMPLETED,
+    NOT_STARTED,
+    LessonView,
+    ModuleProgress,
+    QuizAttempt,
+    ScoreEvent,
+    Submission,
+)
 
 # Completion conditions that other domains provide (a dict registry: learning stays below them).
 # Key: the completion rule's name in module.yaml; value: fn(user_id) -> bool.
 EXTRA_RULES: dict[str, Callable[[int], bool]] = {}
+# Called when a learner's module becomes completed, in the same transaction (credentials issues
+# certificates here). Key: the listener's owner; value: fn(user_id, module_slug, now).
+COMPLETION_HOOKS: dict[str, Callable[[int, str, datetime], None]] = {}
 
 
 def extra_rule_results(user_id: int, rule: Mapping[str, str]) -> dict[str, bool]:
@@ -135,6 +146,7 @@ def evaluate(user_id: int, module, now: datetime) -> ModuleProgress:
     if core_rules_met(facts):
         facts = replace(facts, extra_rules=extra_rule_results(user_id, module.completion))
     row = progress_row(user_id, module.slug)
+    was_completed = row.status == COMPLETED
     facts = replace(
         facts,
         recorded_score=row.score,
@@ -142,4 +154,8 @@ def evaluate(user_id: int, module, now: datetime) -> ModuleProgress:
         recorded_grading_progress=row.grading_progress,
     )
     _persist(user_id, module.slug, row, facts, compute_progress(facts), now)
+    if row.status == COMPLETED and not was_completed:
+        db.session.flush()  # the hooks read the learner's progress rows back
+        for hook in COMPLETION_HOOKS.values():
+            hook(user_id, module.slug, now)
     return row

@@ -11,6 +11,7 @@ from sqlalchemy import MetaData, select
 from catalyst_training.auth import roles
 from catalyst_training.auth.models import Context, Membership, ResourceLink, User
 from catalyst_training.core.models import utcnow
+from catalyst_training.credentials.models import Certificate
 from catalyst_training.delivery.models import DEAD, GradeDelivery
 from catalyst_training.extensions import db
 from catalyst_training.learning import services
@@ -82,6 +83,15 @@ def build_tenancy() -> Tenancy:
         last_error="refused",
     )
     db.session.add(delivery)
+    certificate = Certificate(
+        code="matrix-certificate-code-0001",
+        user_id=world.learner_a.id,
+        context_id=world.context.id,
+        learner_name="Learner A",
+        facts={"programme": "Programme", "modules": [{"slug": SLUG, "title": "Module"}]},
+        active_key=f"{world.learner_a.id}:programme:matrix",
+    )
+    db.session.add(certificate)
     db.session.commit()
     run_a1 = world.context.id
     found = Tenancy()
@@ -93,6 +103,7 @@ def build_tenancy() -> Tenancy:
         "other_cohort": world.cohort_b.id,
         "territory": world.cohort_a.territory_id,
         "delivery": delivery.id,
+        "certificate": certificate.id,
         "run": run_a1,
     }
     found.actors = {

@@ -28,10 +28,12 @@ ARG_TARGETS = {
     "user_id": "learner",
     "cohort_id": "cohort",
     "territory_id": "territory",
+    "certificate_id": "certificate",
 }
 # Endpoints whose ids come in a form (POST) or a query (GET): what they send.
 FORM_TARGETS = {
     ("deliveries.requeue", "POST"): lambda ids: {"delivery": ids["delivery"]},
+    ("credentials.revoke", "POST"): lambda ids: {"reason": "matrice"},
     ("management.manage_home", "GET"): lambda ids: {"context": ids["run"]},
     ("management.manage_post", "POST"): lambda ids: {
         "action": "move",

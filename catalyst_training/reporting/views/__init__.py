@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import drill, home  # noqa: F401 - routes attach to bp on import
+from . import certificates, drill, home  # noqa: F401 - routes attach to bp on import
 from .blueprint import bp
 
 __all__ = ["bp"]

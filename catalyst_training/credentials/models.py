@@ -1,0 +1,84 @@
+"""Issued credentials: certificates of completion, immutable once recorded."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, event, inspect
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..core.models import utcnow
+from ..extensions import db
+
+PROGRAMME, MODULE = "programme", "module"
+KINDS = (PROGRAMME, MODULE)
+# What a verifier is told about a certificate.
+VALID, REVOKED, SUPERSEDED = "valid", "revoked", "superseded"
+# Columns a recorded certificate never changes: what the PDF shows and who it is for.
+CONTENT_COLUMNS = frozenset(
+    {"code", "kind", "user_id", "context_id", "learner_name", "facts", "issued_at", "issued_by_id"}
+)
+
+
+class Certificate(db.Model):
+    """A certificate of completion (certificat de réalisation), checkable by its code.
+
+    The row holds the facts the PDF shows (`facts`, a JSON snapshot), so the PDF is rendered
+    again identically from it. Revocation and supersession have their own columns; reissuing
+    creates a new row. Erasure of the person revokes the row and removes their name (in bulk).
+    """
+
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default=PROGRAMME)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    # The course run it was earned in (scopes coordinators, filters bulk downloads).
+    context_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contexts.id", ondelete="SET NULL"), index=True
+    )
+    learner_name: Mapped[str | None] = mapped_column(String(255))
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # user:kind:modules of an active certificate, NULL once revoked or superseded: the database
+    # refuses a second active certificate for the same modules (two requests completing at once).
+    active_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    superseded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificates.id", ondelete="SET NULL")
+    )
+
+    @property
+    def status(self) -> str:
+        """valid, revoked or superseded (revocation wins)."""
+        if self.revoked_at is not None:
+            return REVOKED
+        if self.superseded_at is not None:
+            return SUPERSEDED
+        return VALID
+
+    @property
+    def module_slugs(self) -> list[str]:
+        """Slugs of the modules the certificate covers."""
+        return [m.get("slug", "") for m in (self.facts or {}).get("modules", [])]
+
+
+@event.listens_for(Certificate, "before_update")
+def _immutable(_mapper, _conn, target: Certificate) -> None:
+    state = inspect(target)
+    changed = [c for c in CONTENT_COLUMNS if state.attrs[c].history.has_changes()]
+    if changed:
+        raise ValueError(f"a recorded certificate is immutable: {sorted(changed)}")
+
+
+@event.listens_for(Certificate, "before_delete")
+def _kept(_mapper, _conn, _target) -> None:
+    raise ValueError("certificates are kept: revoke instead")

@@ -1,0 +1,69 @@
+"""What credentials store about a person, and what erasing them does to their certificates.
+
+A certificate is the person's proof of training: export lists every one with its code. Erasure
+revokes and anonymises them (no name, no link to the person) but keeps the row and its code, so
+a verifier holding the code is told the certificate was withdrawn rather than "unknown".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select, update
+
+from ..auth import personal_data
+from ..auth.models import User
+from ..auth.personal_data import Subjects, as_record
+from ..core.clock import clock_of
+from ..extensions import db
+from .models import Certificate
+
+ERASED_REASON = "withdrawn: the holder's personal data was erased"
+
+
+def init_app(app: Flask) -> None:
+    """Register the certificates' export and erasure with the personal-data registry."""
+    personal_data.register(app, "credentials", export_person, erase_people, count_people)
+
+
+def export_person(user: User) -> dict[str, Any]:
+    """Every certificate issued to the person, with its facts, code and status."""
+    rows = db.session.scalars(
+        select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id)
+    )
+    return {
+        "certificates": [
+            {**as_record(row, skip=("active_key",)), "status": row.status} for row in rows
+        ]
+    }
+
+
+def erase_people(subjects: Subjects) -> None:
+    """Revoke and anonymise the people's certificates (in bulk: rows stay immutable otherwise)."""
+    ids = subjects.user_ids
+    now = clock_of().now()
+    where = Certificate.user_id.in_(ids)
+    revoked = db.session.execute(
+        update(Certificate)
+        .where(where, Certificate.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=ERASED_REASON, revoked_by_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    anonymised = db.session.execute(
+        update(Certificate)
+        .where(where)
+        .values(user_id=None, learner_name=None, active_key=None, facts={"erased": True})
+        .execution_options(synchronize_session=False)
+    )
+    subjects.add("credentials.certificates_revoked", revoked.rowcount)
+    subjects.add("credentials.certificates_anonymised", anonymised.rowcount)
+
+
+def count_people(user_ids: list[int]) -> dict[str, int]:
+    """Certificates held about these people."""
+    return {
+        "certificates": db.session.scalar(
+            select(func.count()).select_from(Certificate).where(Certificate.user_id.in_(user_ids))
+        )
+    }

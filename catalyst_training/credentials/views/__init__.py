@@ -1,0 +1,8 @@
+"""Credentials pages: downloads, the public verification page, coordinator actions."""
+
+from __future__ import annotations
+
+from . import downloads, manage, verify  # noqa: F401 - routes attach to bp on import
+from .blueprint import bp
+
+__all__ = ["bp"]

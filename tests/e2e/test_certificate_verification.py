@@ -1,0 +1,51 @@
+"""The public verification page, opened on its own (no iframe, no session): axe-core clean."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from .test_accessibility import axe_violations
+
+FACTS = {
+    "programme": "Formation des catalyseurs territoriaux",
+    "issuer": "catalyst-training",
+    "minutes": 560,
+    "course_run": "Session de démonstration",
+    "cohort": "Cohorte Creuse – Guéret",
+    "territory": {"name": "Guéret", "code": "23096", "region": "Nouvelle-Aquitaine"},
+    "modules": [
+        {"slug": "m1", "title": "Territoire et alliances", "order": 1, "minutes": 90,
+         "completed_at": "2026-11-02T10:00:00+00:00", "score": 88.0},
+    ],
+}  # fmt: skip
+
+
+def add_certificates(app) -> tuple[str, str]:
+    """A valid and a revoked certificate (no holder account needed to verify them)."""
+    from catalyst_training.credentials.models import Certificate
+    from catalyst_training.extensions import db
+
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with app.app_context():
+        valid = Certificate(code="e2e-valid-certificate-01", learner_name="Léa Martin",
+                            facts=FACTS, issued_at=now)  # fmt: skip
+        revoked = Certificate(code="e2e-revoked-certificate-01", learner_name="Hugo Bernard",
+                              facts=FACTS, issued_at=now, revoked_at=now,
+                              revoked_reason="Délivré par erreur")  # fmt: skip
+        db.session.add_all([valid, revoked])
+        db.session.commit()
+        return valid.code, revoked.code
+
+
+@pytest.mark.browser
+def test_verification_pages_are_accessible_standalone(page, demo_server):
+    valid, revoked = add_certificates(demo_server.app)
+    problems = {}
+    for code, expected in ((valid, "Ce certificat est valide"), (revoked, "a été retiré")):
+        page.goto(f"{demo_server.tool_origin}/verify/{code}")
+        assert expected in page.inner_text("main")
+        problems[code] = axe_violations(page)
+    page.goto(f"{demo_server.tool_origin}/verify/unknown-code-000000000")
+    assert not any(problems.values()), problems
