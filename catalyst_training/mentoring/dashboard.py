@@ -1,7 +1,7 @@
 """The mentor heatmap: one page of learners x modules of the cohorts a viewer follows.
 
-Filters, per-learner aggregates, sort, count and paging run in SQL (heatmap_sql.py); the cells
-are then read for the page's learners only: three statements whatever the course run's size.
+Filters, per-learner aggregates, sort, count and paging run in SQL (heatmap_sql.py), and the
+page's cells are joined to the page's learners: one statement whatever the course run's size.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, String, cast, func, select, type_coerce
+from sqlalchemy import String, and_, case, func, select, type_coerce
 
 from ..auth.models import User
 from ..content.services import current_versions
@@ -74,13 +74,19 @@ def programme_modules() -> list:
 
 @dataclass
 class _Plan:
-    """The page query's pieces for one request."""
+    """What one request asks: the programme, the modules shown, the scope, the stalled limit."""
 
     programme: list[str]
     shown: list[str]
     scope: list
     limit: datetime
-    agg: object = None
+    filters: Filters
+
+    @property
+    def needs_aggregates(self) -> bool:
+        """Whether every learner's aggregates are needed to filter or sort (not just the page's)."""
+        f = self.filters
+        return f.sort in ("progress", "activity") or bool(f.status) or f.stalled
 
 
 def _scope(viewer: Viewer, filters: Filters) -> list:
@@ -91,83 +97,140 @@ def _scope(viewer: Viewer, filters: Filters) -> list:
     return scope
 
 
-def _order(filters: Filters, name_key, completed, last) -> list:
-    tail = [name_key, CohortMember.user_id, CohortMember.cohort_id]
-    if filters.sort == "cohort":
-        return [hs.sort_lower(Cohort.name), *tail]
-    if filters.sort == "progress":
-        return [completed.desc(), *tail]
-    if filters.sort == "activity":
+def _order(sort: str, c) -> list:
+    """ORDER BY of a sort over `c` (the learners' labels or the page's columns); ids break ties."""
+    tail = [c.name_key, c.user_id, c.cohort_id]
+    if sort == "cohort":
+        return [c.cohort_key, *tail]
+    if sort == "progress":
+        return [c.completed.desc(), *tail]
+    if sort == "activity":
         # Never active first (the oldest activity), as the Python sort on datetime.min did.
-        return [func.coalesce(cast(last.is_not(None), Integer), 0), last, *tail]
+        return [case((c.last.is_(None), 0), else_=1), c.last, *tail]
     return tail
 
 
-def _page_query(plan: _Plan, filters: Filters, modules: int, size: int, offset: int):
-    """Learners of the page in order, the total, and (when filtered or sorted on) aggregates."""
-    name = hs.display_name()
+def _learners(plan: _Plan, modules: int):
+    """SELECT of the scope's learners, filtered, with their sort keys (and aggregates if needed)."""
+    # Only what sorts and filters is computed for every learner; the names shown are read for
+    # the page's learners only (the outer query).
+    cols = {
+        "user_id": CohortMember.user_id,
+        "cohort_id": CohortMember.cohort_id,
+        "name_key": hs.sort_lower(hs.display_name()),
+    }
     query = (
-        select(
-            CohortMember.user_id,
-            name.label("name"),
-            Cohort.name.label("cohort"),
-            func.count().over().label("total"),
-        )
+        select()
         .select_from(CohortMember)
         .join(User, User.id == CohortMember.user_id)
-        .join(Cohort, Cohort.id == CohortMember.cohort_id)
         .where(*plan.scope)
     )
-    completed = last = None
-    if filters.sort in ("progress", "activity") or filters.status or filters.stalled:
+    if plan.filters.sort == "cohort":
+        query = query.join(Cohort, Cohort.id == CohortMember.cohort_id)
+        cols["cohort_key"] = hs.sort_lower(Cohort.name)
+    if plan.needs_aggregates:
         members = select(CohortMember.user_id).where(*plan.scope)
-        plan.agg = hs.aggregates(members, plan.programme, plan.shown, filters.status)
+        agg = hs.aggregates(members, plan.programme, plan.shown, plan.filters.status)
         completed, last, stalled, match = hs.derived_columns(
-            plan.agg, modules, len(plan.shown), filters.status, plan.limit
+            agg, modules, len(plan.shown), plan.filters.status, plan.limit
         )
-        query = query.outerjoin(plan.agg, plan.agg.c.user_id == CohortMember.user_id)
-        query = query.add_columns(
-            completed.label("completed"), last.label("last"), stalled.label("stalled")
-        )
-        if filters.status:
+        query = query.outerjoin(agg, agg.c.user_id == CohortMember.user_id)
+        # The aggregates read every learner anyway: count them in the same pass.
+        cols |= {"completed": completed, "last": last, "stalled": stalled}
+        cols["total"] = func.count().over()
+        if plan.filters.status:
             query = query.where(match)
-        if filters.stalled:
+        if plan.filters.stalled:
             query = query.where(stalled)
-    order = _order(filters, hs.sort_lower(name), completed, last)
-    return query.order_by(*order).limit(size).offset(offset)
+    # ORDER BY names these labels: each key is computed once per learner.
+    labeled = {key: expr.label(key) for key, expr in cols.items()}
+    return query.add_columns(*labeled.values()), _Columns(**labeled)
 
 
-def _page_aggregates(plan: _Plan, ids: list[int], modules: int) -> dict[int, tuple]:
-    """user id -> (completed, last activity, stalled) for the page's learners only."""
-    agg = hs.aggregates(ids, plan.programme, plan.shown, None)
-    completed, last, stalled, _match = hs.derived_columns(agg, modules, 0, None, plan.limit)
-    found = db.session.execute(
-        select(User.id, completed, last, stalled)
-        .outerjoin(agg, agg.c.user_id == User.id)
-        .where(User.id.in_(ids))
+@dataclass
+class _Columns:
+    """The learners' select's expressions by name (for its ORDER BY)."""
+
+    user_id: object
+    cohort_id: object
+    name_key: object
+    cohort_key: object = None
+    completed: object = None
+    last: object = None
+    stalled: object = None
+    total: object = None
+
+
+def _statement(plan: _Plan, modules: int, size: int, offset: int):
+    """The page: its learners in order, their aggregates, the total and their cells."""
+    learners, inner = _learners(plan, modules)
+    page = learners.order_by(*_order(plan.filters.sort, inner)).limit(size).offset(offset)
+    page = page.cte("page")
+    c = page.c
+    shown_name = hs.display_name().label("name")
+    found = (
+        select(c.user_id, c.cohort_id, shown_name, Cohort.name.label("cohort"))
+        .select_from(page)
+        .join(User, User.id == c.user_id)
+        .join(Cohort, Cohort.id == c.cohort_id)
     )
-    return {uid: (done, when, bool(late)) for uid, done, when, late in found}
-
-
-def _cells(ids: list[int], shown: list[str]) -> dict[tuple[int, str], Cell]:
+    if plan.needs_aggregates:
+        found = found.add_columns(c.completed, c.last, c.stalled, c.total)
+    else:
+        # Aggregates of the page's learners only, and a count on the membership index.
+        agg = hs.aggregates(select(c.user_id), plan.programme, plan.shown, None)
+        completed, last, stalled, _match = hs.derived_columns(agg, modules, 0, None, plan.limit)
+        total = select(func.count()).select_from(CohortMember).where(*plan.scope)
+        found = found.add_columns(
+            completed.label("completed"),
+            last.label("last"),
+            stalled.label("stalled"),
+            total.scalar_subquery().label("total"),
+        ).outerjoin(agg, agg.c.user_id == c.user_id)
     p = ModuleProgress
-    found = db.session.execute(
-        select(
-            p.user_id,
-            p.module_slug,
-            hs.derived_status(p),
-            p.score,
-            # Parsed with fromisoformat: cheaper than the ORM's SQLite datetime parser.
-            type_coerce(p.last_activity_at, String),
-        ).where(p.user_id.in_(ids), p.module_slug.in_(shown))
-    )
-    return {(u, s): Cell(st, score, _parse(when)) for u, s, st, score, when in found}
+    cells = and_(p.user_id == c.user_id, p.module_slug.in_(plan.shown))
+    found = found.add_columns(
+        p.module_slug.label("slug"),
+        hs.derived_status(p).label("status"),
+        p.score.label("score"),
+        # Parsed with fromisoformat: cheaper than the ORM's SQLite datetime parser.
+        type_coerce(p.last_activity_at, String).label("when"),
+    ).outerjoin(p, cells)
+    outer = _Columns(**{k: getattr(c, k, None) for k in _Columns.__dataclass_fields__})
+    return found.order_by(*_order(plan.filters.sort, outer)), learners
+
+
+def _rows(found, shown: list[str]) -> list[Row]:
+    """One Row per learner (and cohort) of the page, cells in the shown modules' order."""
+    empty = Cell()  # shared by every learner x module without progress: cells are read-only
+    rows: list[Row] = []
+    by_slug: dict[str, Cell] = {}
+    key = None
+    for r in found:
+        if (r.user_id, r.cohort_id) != key:
+            key, by_slug = (r.user_id, r.cohort_id), {}
+            rows.append(
+                Row(
+                    user_id=r.user_id,
+                    name=r.name,
+                    cohort=r.cohort,
+                    cells=by_slug,  # type: ignore[arg-type]  (replaced below)
+                    last_activity=aware(_parse(r.last)),
+                    stalled=bool(r.stalled),
+                    completed=int(r.completed or 0),
+                )
+            )
+        if r.slug is not None:
+            by_slug[r.slug] = Cell(r.status, r.score, _parse(r.when))
+    for row in rows:
+        row.cells = [row.cells.get(slug, empty) for slug in shown]  # type: ignore[union-attr]
+    return rows
 
 
 def heatmap(
     viewer: Viewer, filters: Filters, now: datetime, stalled_days: int, page: Page
-) -> tuple[list, list[Row], Page]:
-    """(modules shown, the page's rows, the page with its total) for the viewer's cohorts."""
+) -> tuple[list, list, list[Row], Page]:
+    """(programme, modules shown, the page's rows, the page with its total) for the viewer."""
     modules = programme_modules()
     shown = [m for m in modules if not filters.module or m.slug == filters.module]
     plan = _Plan(
@@ -175,40 +238,15 @@ def heatmap(
         shown=[m.slug for m in shown],
         scope=_scope(viewer, filters),
         limit=now - timedelta(days=stalled_days),
+        filters=filters,
     )
-    found = db.session.execute(
-        _page_query(plan, filters, len(modules), page.size, page.offset)
-    ).all()
+    statement, learners = _statement(plan, len(modules), page.size, page.offset)
+    found = db.session.execute(statement).all()
     if not found and page.number > 1:
         # Beyond the last page (a stale link): show the last one instead.
-        query = _page_query(plan, filters, len(modules), page.size, 0).limit(None).offset(None)
-        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        total = db.session.scalar(select(func.count()).select_from(learners.subquery()))
         page = Page(page.number, page.size, total or 0).clamped()
-        found = db.session.execute(
-            _page_query(plan, filters, len(modules), page.size, page.offset)
-        ).all()
+        statement, _same = _statement(plan, len(modules), page.size, page.offset)
+        found = db.session.execute(statement).all()
     page = Page(page.number, page.size, found[0].total if found else 0)
-    if not found:
-        return shown, [], page
-    ids = [r.user_id for r in found]
-    if plan.agg is not None:
-        aggs = {r.user_id: (r.completed, r.last, bool(r.stalled)) for r in found}
-    else:
-        aggs = _page_aggregates(plan, ids, len(modules))
-    cells = _cells(ids, plan.shown)
-    empty = Cell()  # shared by every learner x module without progress: cells are read-only
-    rows = []
-    for r in found:
-        completed, last, stalled = aggs[r.user_id]
-        rows.append(
-            Row(
-                user_id=r.user_id,
-                name=r.name,
-                cohort=r.cohort,
-                cells=[cells.get((r.user_id, slug), empty) for slug in plan.shown],
-                last_activity=aware(_parse(last)),
-                stalled=stalled,
-                completed=int(completed or 0),
-            )
-        )
-    return shown, rows, page
+    return modules, shown, _rows(found, plan.shown), page

@@ -35,11 +35,11 @@ def home():
     days = int(current_app.config["STALLED_DAYS"])
     now = utcnow()
     asked = Page(page_number(request.args.get("page")), page_size(current_app.config), 0)
-    modules, rows, page = dashboard.heatmap(who, filters, now, days, asked)
+    programme, modules, rows, page = dashboard.heatmap(who, filters, now, days, asked)
     return render_template(
         "mentoring/home.html",
         cohorts=access.cohorts(who),
-        all_modules=dashboard.programme_modules(),
+        all_modules=programme,
         modules=modules,
         rows=rows,
         page=page,
