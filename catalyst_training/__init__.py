@@ -27,6 +27,10 @@ DOMAINS = (
 )
 
 
+def _py_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, then each domain."""
     from . import config as cfg
@@ -112,6 +116,8 @@ def _init_extensions(app: Flask) -> None:
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.execute("PRAGMA busy_timeout=30000")
                 cur.close()
+                # Sort keys folded as Python folds them (SQLite's lower() is ASCII only).
+                dbapi_conn.create_function("py_lower", 1, _py_lower, deterministic=True)
 
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)

@@ -32,6 +32,7 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
     "RATELIMIT_ENABLED": (True, "bool", "Enable rate limiting (Redis storage when configured)."),
     "WORKER_IN_PROCESS": (None, "bool", "Run the grade delivery worker inside `serve`."),
     "STALLED_DAYS": (14, "int", "Days without activity after which a learner is flagged stalled."),
+    "MENTOR_PAGE_SIZE": (50, "int", "Learners per heatmap page and works per grading queue page."),
     "LAUNCH_TOKEN_MAX_AGE": (
         1200,
         "int",

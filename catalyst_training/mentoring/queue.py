@@ -1,11 +1,14 @@
-"""The grading queue: submitted versions of the viewer's cohorts, oldest first (one query)."""
+"""The grading queue: submitted versions of the viewer's cohorts, oldest first.
+
+Filters (the derived state too), order, count and paging run in SQL: one query per page.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Row, and_, select
+from sqlalchemy import Row, Select, and_, func, not_, or_, select
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
@@ -14,6 +17,7 @@ from ..extensions import db
 from ..learning.models import SUBMITTED, Submission
 from .access import Viewer, visible_cohorts
 from .models import Cohort, CohortMember, GradingLease
+from .paging import Page
 
 STATES = ("submitted", "resubmitted", "overdue")
 
@@ -51,9 +55,7 @@ class QueueItem:
         return "resubmitted" if self.number > 1 else "submitted"
 
 
-def queue(
-    viewer: Viewer, filters: QueueFilters, now: datetime, limit: int | None = None
-) -> list[QueueItem]:
+def _query(viewer: Viewer, filters: QueueFilters, now: datetime) -> Select:
     """Submitted versions in the viewer's cohorts, oldest first, with who holds a lease."""
     previous = aliased(Submission)
     holder = aliased(User)
@@ -92,7 +94,7 @@ def queue(
         )
         .outerjoin(holder, holder.id == GradingLease.holder_id)
         .where(Submission.state == SUBMITTED, CohortMember.cohort_id.in_(visible_cohorts(viewer)))
-        .order_by(Submission.submitted_at, Submission.id)
+        .order_by(Submission.submitted_at, Submission.id, CohortMember.cohort_id)
     )
     if filters.module:
         query = query.where(Submission.module_slug == filters.module)
@@ -101,13 +103,44 @@ def queue(
     if filters.learner:
         like = f"%{filters.learner.strip()}%"
         query = query.where(User.name.ilike(like) | User.email.ilike(like) | User.sub.ilike(like))
-    items = []
-    for row in db.session.execute(query):
-        item = _item(row)
-        if filters.state and item.state != filters.state:
-            continue
-        items.append(item)
-    return items[:limit] if limit else items
+    # QueueItem.state in SQL: handed in after the date set when the previous one was returned.
+    overdue = and_(
+        previous.due_at.is_not(None),
+        Submission.submitted_at.is_not(None),
+        Submission.submitted_at > previous.due_at,
+    )
+    if filters.state == "overdue":
+        query = query.where(overdue)
+    elif filters.state == "resubmitted":
+        query = query.where(not_(overdue), Submission.number > 1)
+    elif filters.state == "submitted":
+        query = query.where(not_(overdue), Submission.number <= 1)
+    return query
+
+
+def queue(
+    viewer: Viewer, filters: QueueFilters, now: datetime, limit: int | None = None
+) -> list[QueueItem]:
+    """Submitted versions in the viewer's cohorts, oldest first, with who holds a lease."""
+    query = _query(viewer, filters, now)
+    if limit:
+        query = query.limit(limit)
+    return [_item(row) for row in db.session.execute(query)]
+
+
+def queue_page(
+    viewer: Viewer, filters: QueueFilters, now: datetime, page: Page
+) -> tuple[list[QueueItem], Page]:
+    """One page of the queue and the page with its total (one query; two beyond the end)."""
+    query = _query(viewer, filters, now)
+    counted = query.add_columns(func.count().over().label("total"))
+    found = db.session.execute(counted.limit(page.size).offset(page.offset)).all()
+    if not found and page.number > 1:
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+        page = Page(page.number, page.size, total or 0).clamped()
+        found = db.session.execute(counted.limit(page.size).offset(page.offset)).all()
+    page = Page(page.number, page.size, found[0].total if found else 0)
+    return [_item(row) for row in found], page
 
 
 def _item(row: Row) -> QueueItem:
@@ -140,7 +173,6 @@ def _item(row: Row) -> QueueItem:
 
 def next_free(viewer: Viewer, filters: QueueFilters, now: datetime) -> QueueItem | None:
     """The oldest item nobody else is grading."""
-    return next(
-        (i for i in queue(viewer, filters, now) if i.lease_holder_id in (None, viewer.user_id)),
-        None,
-    )
+    free = or_(GradingLease.holder_id.is_(None), GradingLease.holder_id == viewer.user_id)
+    row = db.session.execute(_query(viewer, filters, now).where(free).limit(1)).first()
+    return _item(row) if row is not None else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect
+from flask import Blueprint, flash, redirect, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -41,6 +41,11 @@ def finish(error: str | None, saved: str, target: str) -> Response | None:
     db.session.rollback()
     flash(error, "error")
     return None
+
+
+def page_args(*keys: str) -> dict[str, str]:
+    """The request's filters and sort among `keys`, for pagination links."""
+    return {k: v for k in keys if (v := request.args.get(k))}
 
 
 def status_labels() -> dict[str, tuple[str, str]]:

@@ -11,7 +11,8 @@ from .. import access, dashboard
 from ..forms import parse_id
 from ..heatmap_html import body_html
 from ..learner import learner_file
-from .blueprint import ANY, STAFF, bp, status_labels, viewer
+from ..paging import Page, page_number, page_size
+from .blueprint import ANY, STAFF, bp, page_args, status_labels, viewer
 
 
 def _choice(name: str, allowed: tuple[str, ...], default: str | None = None) -> str | None:
@@ -33,13 +34,16 @@ def home():
     )
     days = int(current_app.config["STALLED_DAYS"])
     now = utcnow()
-    modules, rows = dashboard.heatmap(who, filters, now, days)
+    asked = Page(page_number(request.args.get("page")), page_size(current_app.config), 0)
+    programme, modules, rows, page = dashboard.heatmap(who, filters, now, days, asked)
     return render_template(
         "mentoring/home.html",
         cohorts=access.cohorts(who),
-        all_modules=dashboard.programme_modules(),
+        all_modules=programme,
         modules=modules,
         rows=rows,
+        page=page,
+        page_args=page_args("cohort", "module", "status", "stalled", "sort"),
         body=body_html(rows, status_labels(), now),
         filters=filters,
         labels=status_labels(),

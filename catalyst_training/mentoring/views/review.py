@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from ...auth import roles
@@ -17,8 +27,9 @@ from ...learning.modules import markdown, module_for_version
 from .. import access, leases, queue, review
 from ..dashboard import programme_modules
 from ..forms import parse_id
+from ..paging import Page, page_number, page_size
 from ..territories import MentoringError
-from .blueprint import STAFF, bp, viewer
+from .blueprint import STAFF, bp, page_args, viewer
 
 
 def _messages() -> dict[str, str]:
@@ -59,9 +70,13 @@ def grading_queue():
     """Next to grade in my cohorts, oldest first."""
     who = viewer()
     filters = _filters()
+    asked = Page(page_number(request.args.get("page")), page_size(current_app.config), 0)
+    items, page = queue.queue_page(who, filters, utcnow(), asked)
     return render_template(
         "mentoring/queue.html",
-        items=queue.queue(who, filters, utcnow()),
+        items=items,
+        page=page,
+        page_args=page_args("module", "cohort", "state", "learner"),
         filters=filters,
         cohorts=access.cohorts(who),
         modules=programme_modules(),
