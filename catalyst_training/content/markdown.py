@@ -16,8 +16,9 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from .assets import is_asset
 
-# link_resolver(kind, target, anchor) -> url; kind is "lesson", "module" or "asset" (a path
-# "assets/<file>" of the module, already checked against the allow-list of content.assets).
+# link_resolver(kind, target, anchor) -> url; kind is "lesson", "module", "glossary" (target: a
+# term id of modules/glossary.yaml) or "asset" (a path "assets/<file>" of the module, already
+# checked against the allow-list of content.assets).
 LinkResolver = Callable[[str, str, str | None], str]
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -64,12 +65,14 @@ def default_resolver(kind: str, target: str, anchor: str | None) -> str:
         return f"?module={target}" + (f"#{anchor}" if anchor else "")
     if kind == "lesson":
         return f"#{anchor}" if anchor else "#"
+    if kind == "glossary":
+        return f"#glossary-{target}"
     return target
 
 
 def split_internal(href: str) -> tuple[str, str, str | None] | None:
-    """('lesson'|'module', target, anchor) for an internal link, else None."""
-    for kind in ("lesson", "module"):
+    """('lesson'|'module'|'glossary', target, anchor) for an internal link, else None."""
+    for kind in ("lesson", "module", "glossary"):
         if href.startswith(kind + ":"):
             target, _, anchor = href[len(kind) + 1 :].partition("#")
             return kind, target, anchor or None
@@ -178,5 +181,5 @@ def render_tokens(tokens: list[Token], link_resolver: LinkResolver | None = None
 
 
 def render_markdown(text: str, link_resolver: LinkResolver | None = None) -> Markup:
-    """Safe HTML of a Markdown text; lesson:/module: links go through link_resolver."""
+    """Safe HTML of a Markdown text; lesson:/module:/glossary: links go through link_resolver."""
     return render_tokens(parse(text), link_resolver)

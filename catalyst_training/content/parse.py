@@ -144,6 +144,26 @@ def _read_lesson(parsed: ParsedModule, path: Path) -> None:
     parsed.valid["lessons"] = parsed.valid.get("lessons", True) and lesson.valid
 
 
+def parse_templates(parsed: ParsedModule) -> list[Problem]:
+    """Problems of the module's templates/*.yaml (field templates built into assets/).
+
+    They are sources for a build script, not lessons: the loader never reads them, so their
+    problems are reported by `content check` without making the module invalid.
+    """
+    problems: list[Problem] = []
+    folder = parsed.folder / "templates"
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        file = parsed.file(f"templates/{path.name}")
+        try:
+            doc = read_yaml(path, file)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems += [Problem(file, line, f'duplicate key "{key}"') for key, line in doc.duplicates]
+        problems += validate(doc, "template", file)
+    return problems
+
+
 def parse_module(folder: Path) -> ParsedModule:
     """Read every file of a module folder; schema and syntax problems are collected, not raised."""
     parsed = ParsedModule(folder, folder.name)
