@@ -65,3 +65,26 @@ def sync_command(path: Path | None) -> None:
     click.echo(report.summary())
     if report.problems:
         raise click.exceptions.Exit(1)
+
+
+@content_cli.command("templates")
+@PATH_OPTION
+@click.option("--check", "check", is_flag=True, help="Only say which built files are stale.")
+def templates_command(path: Path | None, check: bool) -> None:
+    """Build each module's templates/*.yaml into assets/ (ODT and PDF), reproducibly."""
+    from .templates_build import TemplateError, build_all, stale
+
+    root = _root(path)
+    try:
+        changed = stale(root) if check else build_all(root)
+    except TemplateError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for found in changed:
+        click.echo(f"{'stale' if check else 'written'}: {found.relative_to(root)}")
+    if check and changed:
+        click.echo(
+            f"{len(changed)} built file(s) out of date: run `catalyst-training content templates`",
+            err=True,
+        )
+        raise click.exceptions.Exit(1)
+    click.echo("templates up to date" if check else f"{len(changed)} file(s) written")
