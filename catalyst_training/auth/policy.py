@@ -90,6 +90,8 @@ POLICY: dict[str, Rule] = {
     "learning.assignment": Rule(ANY, OWN),
     "learning.autosave": Rule(ANY, OWN),
     "learning.attachment": Rule(ANY, OWN_OR_RUN),
+    "learning.take_self_assessment": Rule(LEARNER, OWN),
+    "learning.self_assessment": Rule(LEARNER, OWN),
     # mentoring: cohorts, grading, peer exchanges
     "mentoring.pick_territory": Rule(LEARNER, OWN),
     "mentoring.home": Rule(STAFF, FOLLOWED),
