@@ -169,3 +169,14 @@ def test_export_and_erasure_include_the_self_assessments(client, world, cli):
     result = cli("users", "erase", "--platform", "P", "--sub", world.learner_a.sub, "--yes")
     assert result.exit_code == 0, result.output
     assert _rows() == []
+
+
+def test_the_mentor_of_the_cohort_reads_it_in_the_learner_file(app, world):
+    _take(_as(app.test_client(), world), "start", 2, 3)
+    mentor = _as(app.test_client(), world, "mentor_a")
+    page = mentor.get(f"/mentor/learners/{world.learner_a.id}")
+    text = _text(page)
+    assert page.status_code == 200 and "(lecture seule)" in text
+    assert "Niveau 3 sur 4 : Écrite" in text and "à faire en fin de parcours" in text
+    other = _as(app.test_client(), world, "mentor_b")
+    assert other.get(f"/mentor/learners/{world.learner_a.id}").status_code in {403, 404}
