@@ -16,6 +16,7 @@ from catalyst_training.extensions import db
 from catalyst_training.lti.models import Platform
 from catalyst_training.mentoring import territories
 from tests.e2e.conftest import REPO_ROOT
+from tests.e2e.test_accessibility import axe_violations
 from tests.platform import TestPlatform
 from tests.platform.lti import PlatformConf, PlatformOIDCLogin
 
@@ -110,6 +111,8 @@ def test_mentor_journey(browser, framed, cohort):
     mentor_page.screenshot(path=str(SHOTS / "1-heatmap.png"), full_page=True)
     mentor.get_by_role("link", name="À évaluer").first.click()
     mentor.get_by_role("button", name="Évaluer le suivant").click()
+    mentor.locator("details.guide > summary").click()  # the guide panel open, for axe too
+    assert axe_violations(mentor) == []
     mentor.get_by_label("Correct").check()
     mentor.get_by_label("Ce qui est à reprendre").fill("Citez les acteurs locaux.")
     mentor_page.screenshot(path=str(SHOTS / "2-review.png"), full_page=True)
