@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .lint_module import lint_module
 from .markdown import split_internal
 from .parse import ParsedModule, parse_module, parse_templates
 from .programme import Glossary, check_glossary, check_self_assessment
@@ -141,6 +142,7 @@ def check_programme(root: str | Path) -> Report:
         parsed = parse_module(folder)
         report.modules.append(parsed)
         report.problems.extend(check_parsed(parsed))
+        report.problems.extend(lint_module(parsed))
         report.problems.extend(parse_templates(parsed))
     report.problems.extend(check_programme_modules(report.modules, report.glossary))
     report.problems = sorted(set(report.problems), key=lambda p: (p.file, p.line, p.message))

@@ -24,7 +24,7 @@ def _root(path: Path | None) -> Path:
 
 
 def _count(n: int, what: str) -> str:
-    return f"{n} {what}{'s' if n > 1 else ''}"
+    return f"{n} {what}{'' if n == 1 else 's'}"
 
 
 @content_cli.command("check")

@@ -64,6 +64,8 @@ def test_duplicate_ids(sample):
         f'{M}/assignment.yaml:14: error: duplicate level id "insuffisant" in criterion "clarte"',
         f'{M}/lessons/02-premiere-lecon.md:2: error: duplicate lesson id "premiere-lecon" '
         f"(also in {M}/lessons/01-premiere-lecon.md)",
+        f"{M}/module.yaml:7: error: duration_minutes 20 is below the sum of its parts: 25 "
+        "(lessons 10, quiz 5, assignment 10)",
         f'{M}/quiz.yaml:18: error: duplicate choice id "a" in question "q-single"',
         f'{M}/quiz.yaml:20: error: duplicate question id "q-single"',
         '02-module-exemple/module.yaml:1: error: duplicate module slug "module-exemple" '

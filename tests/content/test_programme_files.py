@@ -8,7 +8,7 @@ from catalyst_training.content.check import check_programme
 from catalyst_training.content.loader import load_module
 from catalyst_training.content.programme import load_glossary, load_self_assessment
 from catalyst_training.content.services import glossary, self_assessment
-from tests.content.conftest import SAMPLE, M
+from tests.content.conftest import M
 
 
 def problems(programme) -> list[str]:
@@ -64,18 +64,36 @@ def test_self_assessment_levels_are_one_to_four(sample):
     ]
 
 
+FICHE = """title: "Fiche d’exemple"
+intro: "Une fiche pour les tests du gabarit."
+sections:
+  - heading: "Le territoire"
+    help: "Nommez-le."
+    fields: ["Nom du territoire", "Périmètre retenu"]
+  - heading: "Les acteurs"
+    table: {columns: ["Acteur", "Famille"], rows: 3}
+"""
+
+
 def test_templates_are_checked_but_never_block_the_module(sample):
     template = f"{M}/templates/fiche.yaml"
+    sample.write(template, FICHE)
+    unbuilt = (
+        f"{template}:1: warning: template not built: assets/fiche.odt, assets/fiche.pdf "
+        "missing (run `catalyst-training content templates`)"
+    )
+    assert problems(sample) == [unbuilt]
+    sample.write(f"{M}/assets/fiche.odt", "odt")
+    sample.write(f"{M}/assets/fiche.pdf", "%PDF")
+    assert problems(sample) == []
     sample.edit(template, '    fields: ["Nom du territoire", "Périmètre retenu"]\n', "")
     sample.write(f"{M}/templates/vide.yaml", "title: Vide\n")
     assert problems(sample) == [
         f"{template}:4: error: sections[0]: needs exactly one of: fields, table",
         f'{M}/templates/vide.yaml:1: error: missing key "intro"',
         f'{M}/templates/vide.yaml:1: error: missing key "sections"',
+        f"{M}/templates/vide.yaml:1: warning: template not built: assets/vide.odt, "
+        "assets/vide.pdf missing (run `catalyst-training content templates`)",
     ]
     module = load_module(sample.path(M))
     assert [lesson.id for lesson in module.lessons] == ["premiere-lecon"]
-
-
-def test_sample_template_is_valid():
-    assert (SAMPLE / M / "templates" / "fiche.yaml").is_file()
