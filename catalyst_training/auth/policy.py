@@ -83,6 +83,7 @@ POLICY: dict[str, Rule] = {
     "learning.module": Rule(ANY),
     "learning.lesson": Rule(ANY),
     "learning.asset": Rule(ANY),
+    "learning.glossary": Rule(ANY),
     "learning.quiz": Rule(ANY),
     "learning.start_quiz": Rule(ANY, OWN),
     "learning.attempt": Rule(ANY, OWN),
