@@ -26,7 +26,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 ALLOWED_TAGS = {
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "code",
     "pre", "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "s", "del",
-    "img", "input",
+    "img", "input", "label",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
@@ -95,7 +95,8 @@ def is_raw_html(token: Token) -> bool:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
-    md.use(tasklists_plugin)
+    # Each checkbox inside a <label> with its item's text: a form field needs a name (RGAA 11.1).
+    md.use(tasklists_plugin, label=True)
     md.core.ruler.before("github-tasklists", "raw_html", _mark_raw_html)
     return md
 
