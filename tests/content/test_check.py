@@ -113,6 +113,16 @@ def test_broken_internal_links_and_refs(sample):
     ]
 
 
+def test_mentor_guide_markdown_is_checked_like_a_lesson(sample):
+    sample.edit(f"{M}/assignment.yaml", "Vérifiez d’abord", "Voir [l](lesson:absente). Vérifiez")
+    sample.edit(f"{M}/assignment.yaml", "« Chez nous", "<b>« Chez nous</b>")
+    assert problems(sample) == [
+        f'{M}/assignment.yaml:22: error: broken link "lesson:absente": no lesson "absente" '
+        "in this module",
+        f"{M}/assignment.yaml:30: error: raw HTML is not allowed",
+    ]
+
+
 def test_correct_answers(sample):
     quiz = f"{M}/quiz.yaml"
     sample.edit(quiz, '"La mauvaise", correct: false', '"La mauvaise", correct: true')
