@@ -83,6 +83,10 @@ def test_second_edition_shape():
         for criterion in rubric:
             if not 3 <= len(criterion.levels) <= 4:
                 problems.append(f"{slug}: criterion {criterion.id} needs 3 or 4 levels")
+        for lesson in module.lessons[:-1]:  # the last lesson of a module may end otherwise
+            last = [h.text for h in lesson.headings if h.level == 2][-1:]
+            if last != ["Questions pour réfléchir"]:
+                problems.append(f"{slug}/{lesson.id}: end with ## Questions pour réfléchir")
         if module.assignment and module.assignment.mentor_guide is None:
             problems.append(f"{slug}: no mentor_guide")
         if slug in TEMPLATES:
