@@ -55,6 +55,7 @@ def _question(i: int) -> dict[str, Any]:
     q: dict[str, Any] = {
         "id": f"q{i + 1}",
         "type": kind,
+        "kind": "recall" if i == 0 else "scenario",
         "points": 1 + i % 3,
         "prompt": f"Question {i + 1} : quelle est la **bonne** réponse ?",
         "ref": f"lecon-{i % 3 + 1}#section-{i % 2 + 1}",
@@ -106,11 +107,20 @@ def write_module(root: Path, questions: int, slug: str = SLUG, order: int = 1) -
                 "title": f"Module de mesure ({questions} questions)",
                 "summary": "Un module généré pour mesurer le coût d'une remise de quiz.",
                 "objectives": ["Être capable de répondre à un quiz.", "Être capable de lire."],
-                "duration_minutes": 30,
+                "duration_minutes": 60,
                 "order": order,
                 "prerequisites": [],
                 "completion": {"lessons": "all", "quiz": "passed", "assignment": "submitted"},
                 "weighting": {"quiz": 50, "assignment": 50},
+                "key_points": ["Un point.", "Un deuxième point.", "Un troisième point."],
+                "resources": [
+                    {
+                        "title": f"Ressource {n}",
+                        "url": "https://www.lerameau.fr/",
+                        "publisher": "Le RAMEAU",
+                    }
+                    for n in range(1, 4)
+                ],
             }
         )
     )
@@ -120,7 +130,8 @@ def write_module(root: Path, questions: int, slug: str = SLUG, order: int = 1) -
             for s in (1, 2)
         )
         (folder / "lessons" / f"{n:02d}-lecon-{n}.md").write_text(
-            f'---\nid: lecon-{n}\ntitle: "Leçon {n}"\nduration_minutes: 10\n---\n{body}\n'
+            f'---\nid: lecon-{n}\ntitle: "Leçon {n}"\nduration_minutes: 10\n'
+            f'objectives: ["Être capable de lire."]\n---\n{body}\n'
         )
     (folder / "quiz.yaml").write_text(
         _yaml(
@@ -129,6 +140,7 @@ def write_module(root: Path, questions: int, slug: str = SLUG, order: int = 1) -
                 "pass_mark": 60,
                 "max_attempts": 3,
                 "grading": "highest",
+                "estimated_minutes": 10,
                 "cooldown_minutes": 0,
                 "shuffle_questions": True,
                 "shuffle_choices": True,
@@ -148,6 +160,13 @@ def write_module(root: Path, questions: int, slug: str = SLUG, order: int = 1) -
                 "guidance": "Dix lignes suffisent.\n",
                 "requires_approval": True,
                 "attachment": {"allowed": False},
+                "estimated_minutes": 20,
+                "approval": {"min_share": 0.5, "no_lowest_level": True},
+                "mentor_guide": {
+                    "focus": "Lisez d'abord la description.\n",
+                    "good_example": {"excerpt": "Un texte clair.\n", "notes": ["Clair."]},
+                    "weak_example": {"excerpt": "Un texte confus.\n", "notes": ["Confus."]},
+                },
                 "rubric": [
                     {
                         "id": "clarte",

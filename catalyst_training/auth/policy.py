@@ -83,6 +83,7 @@ POLICY: dict[str, Rule] = {
     "learning.module": Rule(ANY),
     "learning.lesson": Rule(ANY),
     "learning.asset": Rule(ANY),
+    "learning.glossary": Rule(ANY),
     "learning.quiz": Rule(ANY),
     "learning.start_quiz": Rule(ANY, OWN),
     "learning.attempt": Rule(ANY, OWN),
@@ -91,6 +92,8 @@ POLICY: dict[str, Rule] = {
     "learning.assignment": Rule(ANY, OWN),
     "learning.autosave": Rule(ANY, OWN),
     "learning.attachment": Rule(ANY, OWN_OR_RUN),
+    "learning.take_self_assessment": Rule(LEARNER, OWN),
+    "learning.self_assessment": Rule(LEARNER, OWN),
     # mentoring: cohorts, grading, peer exchanges
     "mentoring.pick_territory": Rule(LEARNER, OWN),
     "mentoring.home": Rule(STAFF, FOLLOWED),

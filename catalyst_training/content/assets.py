@@ -11,7 +11,8 @@ import re
 ASSETS_DIR = "assets"
 IMAGE_TYPES = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg"})
 # Linked, not shown inline: the sanitiser keeps no <audio>/<video>/<object> tags.
-DOCUMENT_TYPES = frozenset({"pdf", "mp3", "mp4"})
+# Office documents are the field templates a catalyst downloads and fills in (content templates).
+DOCUMENT_TYPES = frozenset({"pdf", "odt", "docx", "mp3", "mp4"})
 ASSET_TYPES = IMAGE_TYPES | DOCUMENT_TYPES
 
 # A relative path of plain names: no leading slash or backslash, no '..' segment.

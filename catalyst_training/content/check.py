@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .lint_module import lint_module
 from .markdown import split_internal
-from .parse import ParsedModule, parse_module
+from .parse import ParsedModule, parse_module, parse_templates
+from .programme import Glossary, check_glossary, check_self_assessment
 from .rules import check_parsed
 from .source import Document, Problem
 
@@ -18,10 +20,22 @@ class Report:
     modules: list[ParsedModule] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
+    glossary: Glossary = field(default_factory=Glossary)
+
     @property
     def ok(self) -> bool:
-        """True when no problem was found."""
+        """True when no problem was found (not even a warning)."""
         return not self.problems
+
+    @property
+    def errors(self) -> list[Problem]:
+        """The problems that are errors (warnings are lint findings)."""
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The lint findings (errors under `--strict`)."""
+        return [p for p in self.problems if not p.is_error]
 
     def invalid_folders(self) -> set[str]:
         """Folder names of the modules with at least one problem."""
@@ -66,8 +80,11 @@ def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     return [found[key] for key in sorted(found)]
 
 
-def check_programme_modules(modules: list[ParsedModule]) -> list[Problem]:
-    """Cross-module checks: unique slugs, module: links, prerequisites and their cycles."""
+def check_programme_modules(
+    modules: list[ParsedModule], glossary: Glossary | None = None
+) -> list[Problem]:
+    """Cross-module checks: unique slugs, module:/glossary: links, prerequisites and cycles."""
+    terms = (glossary or Glossary()).ids
     problems: list[Problem] = []
     by_slug: dict[str, ParsedModule] = {}
     docs: dict[str, Document] = {}  # the module.yaml of each slug kept in by_slug
@@ -89,6 +106,9 @@ def check_programme_modules(modules: list[ParsedModule]) -> list[Problem]:
             internal = split_internal(link.href)
             if internal and internal[0] == "module" and internal[1] not in by_slug:
                 message = f'broken link "{link.href}": no module "{internal[1]}"'
+                problems.append(Problem(link.file, link.line, message))
+            if internal and internal[0] == "glossary" and internal[1] not in terms:
+                message = f'broken link "{link.href}": no term "{internal[1]}" in glossary.yaml'
                 problems.append(Problem(link.file, link.line, message))
     graph = {slug: _prerequisites(parsed) for slug, parsed in by_slug.items()}
     for slug, parsed in by_slug.items():
@@ -115,10 +135,15 @@ def check_programme(root: str | Path) -> Report:
     if not root.is_dir():
         report.problems.append(Problem(str(root), 1, "not a directory"))
         return report
+    report.glossary, problems = check_glossary(root)
+    report.problems.extend(problems)
+    report.problems.extend(check_self_assessment(root)[1])
     for folder in module_folders(root):
         parsed = parse_module(folder)
         report.modules.append(parsed)
         report.problems.extend(check_parsed(parsed))
-    report.problems.extend(check_programme_modules(report.modules))
+        report.problems.extend(lint_module(parsed))
+        report.problems.extend(parse_templates(parsed))
+    report.problems.extend(check_programme_modules(report.modules, report.glossary))
     report.problems = sorted(set(report.problems), key=lambda p: (p.file, p.line, p.message))
     return report

@@ -23,20 +23,28 @@ def _root(path: Path | None) -> Path:
     return path if path is not None else Path(current_app.config["CONTENT_PATH"])
 
 
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
 @content_cli.command("check")
 @PATH_OPTION
-def check_command(path: Path | None) -> None:
-    """Validate every module; print each problem as file:line: message."""
+@click.option("--strict", is_flag=True, help="Treat the item-writing lint's warnings as errors.")
+def check_command(path: Path | None, strict: bool) -> None:
+    """Validate every module; print each problem as file:line: error|warning: message."""
     from .check import check_programme
 
     report = check_programme(_root(path))
     for problem in report.problems:
         click.echo(str(problem))
-    if report.problems:
-        count = len(report.problems)
-        click.echo(f"{count} problem{'s' if count > 1 else ''} found", err=True)
+    errors, warnings = len(report.errors), len(report.warnings)
+    if errors or (strict and warnings):
+        found = [_count(errors, "error")] + ([_count(warnings, "warning")] if warnings else [])
+        suffix = " (--strict: warnings count as errors)" if strict and warnings else ""
+        click.echo(f"{' and '.join(found)} found{suffix}", err=True)
         raise click.exceptions.Exit(1)
-    click.echo(f"{len(report.modules)} modules OK")
+    tail = f" ({_count(warnings, 'warning')}; --strict refuses them)" if warnings else ""
+    click.echo(f"{len(report.modules)} modules OK{tail}")
 
 
 @content_cli.command("sync")
@@ -57,3 +65,26 @@ def sync_command(path: Path | None) -> None:
     click.echo(report.summary())
     if report.problems:
         raise click.exceptions.Exit(1)
+
+
+@content_cli.command("templates")
+@PATH_OPTION
+@click.option("--check", "check", is_flag=True, help="Only say which built files are stale.")
+def templates_command(path: Path | None, check: bool) -> None:
+    """Build each module's templates/*.yaml into assets/ (ODT and PDF), reproducibly."""
+    from .templates_build import TemplateError, build_all, stale
+
+    root = _root(path)
+    try:
+        changed = stale(root) if check else build_all(root)
+    except TemplateError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for found in changed:
+        click.echo(f"{'stale' if check else 'written'}: {found.relative_to(root)}")
+    if check and changed:
+        click.echo(
+            f"{len(changed)} built file(s) out of date: run `catalyst-training content templates`",
+            err=True,
+        )
+        raise click.exceptions.Exit(1)
+    click.echo("templates up to date" if check else f"{len(changed)} file(s) written")

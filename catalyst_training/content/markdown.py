@@ -16,8 +16,9 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 
 from .assets import is_asset
 
-# link_resolver(kind, target, anchor) -> url; kind is "lesson", "module" or "asset" (a path
-# "assets/<file>" of the module, already checked against the allow-list of content.assets).
+# link_resolver(kind, target, anchor) -> url; kind is "lesson", "module", "glossary" (target: a
+# term id of modules/glossary.yaml) or "asset" (a path "assets/<file>" of the module, already
+# checked against the allow-list of content.assets).
 LinkResolver = Callable[[str, str, str | None], str]
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -25,7 +26,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 ALLOWED_TAGS = {
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "a", "em", "strong", "code",
     "pre", "blockquote", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "s", "del",
-    "img", "input",
+    "img", "input", "label",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
@@ -64,12 +65,14 @@ def default_resolver(kind: str, target: str, anchor: str | None) -> str:
         return f"?module={target}" + (f"#{anchor}" if anchor else "")
     if kind == "lesson":
         return f"#{anchor}" if anchor else "#"
+    if kind == "glossary":
+        return f"#glossary-{target}"
     return target
 
 
 def split_internal(href: str) -> tuple[str, str, str | None] | None:
-    """('lesson'|'module', target, anchor) for an internal link, else None."""
-    for kind in ("lesson", "module"):
+    """('lesson'|'module'|'glossary', target, anchor) for an internal link, else None."""
+    for kind in ("lesson", "module", "glossary"):
         if href.startswith(kind + ":"):
             target, _, anchor = href[len(kind) + 1 :].partition("#")
             return kind, target, anchor or None
@@ -92,7 +95,8 @@ def is_raw_html(token: Token) -> bool:
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
     md.use(anchors_plugin, min_level=2, max_level=3, slug_func=slugify)
-    md.use(tasklists_plugin)
+    # Each checkbox inside a <label> with its item's text: a form field needs a name (RGAA 11.1).
+    md.use(tasklists_plugin, label=True)
     md.core.ruler.before("github-tasklists", "raw_html", _mark_raw_html)
     return md
 
@@ -178,5 +182,5 @@ def render_tokens(tokens: list[Token], link_resolver: LinkResolver | None = None
 
 
 def render_markdown(text: str, link_resolver: LinkResolver | None = None) -> Markup:
-    """Safe HTML of a Markdown text; lesson:/module: links go through link_resolver."""
+    """Safe HTML of a Markdown text; lesson:/module:/glossary: links go through link_resolver."""
     return render_tokens(parse(text), link_resolver)

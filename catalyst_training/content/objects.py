@@ -44,6 +44,7 @@ class Lesson:
     html: Markup
     headings: tuple[Heading, ...]
     order: int
+    objectives: tuple[str, ...] = ()
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -64,6 +65,7 @@ class Quiz:
     shuffle_choices: bool
     review: Mapping[str, tuple[str, ...]]
     questions: tuple[Mapping[str, Any], ...]
+    estimated_minutes: int = 0
 
     @property
     def max_points(self) -> float:
@@ -101,6 +103,51 @@ class Criterion:
 
 
 @dataclass(frozen=True)
+class Approval:
+    """The default decision rule of an assignment, applied by the review page."""
+
+    min_share: float
+    no_lowest_level: bool
+    # The rubric the rule applies to (set by the loader), so that decides() needs only levels.
+    rubric: tuple[Criterion, ...] = field(default=(), repr=False)
+
+    def decides(self, levels: Mapping[str, str]) -> bool:
+        """Whether these levels (criterion id -> level id) earn approval under the rule."""
+        total = best = 0.0
+        for criterion in self.rubric:
+            best += criterion.max_points
+            level = next((lv for lv in criterion.levels if lv.id == levels.get(criterion.id)), None)
+            if level is None:
+                return False  # an unscored criterion never earns approval
+            total += level.points
+            lowest = min(lv.points for lv in criterion.levels)
+            if self.no_lowest_level and level.points <= lowest:
+                return False
+        return best > 0 and total + 1e-9 >= self.min_share * best
+
+
+# Snapshots stored before the second edition carry no rule: the mentor decides alone.
+LEGACY_APPROVAL = Approval(min_share=0.5, no_lowest_level=False)
+
+
+@dataclass(frozen=True)
+class GuideExample:
+    """An annotated (invented) excerpt of a submission, for the mentor guide."""
+
+    excerpt_html: Markup
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MentorGuide:
+    """What a mentor looks at first, and a good and a weak example."""
+
+    focus_html: Markup
+    good: GuideExample
+    weak: GuideExample
+
+
+@dataclass(frozen=True)
 class Assignment:
     """The reflective assignment graded by a mentor with a rubric."""
 
@@ -112,11 +159,24 @@ class Assignment:
     requires_approval: bool
     attachment: Mapping[str, Any]
     rubric: tuple[Criterion, ...]
+    estimated_minutes: int = 0
+    approval: Approval = LEGACY_APPROVAL
+    mentor_guide: MentorGuide | None = None
 
     @property
     def max_points(self) -> float:
         """Sum of the best level of each criterion."""
         return sum(c.max_points for c in self.rubric)
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A source or further reading of a module (https)."""
+
+    title: str
+    url: str
+    publisher: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +199,9 @@ class Module:
     assignment: Assignment | None = None
     version: str = ""
     path: Path | None = field(default=None, compare=False)
+    key_points: tuple[str, ...] = ()
+    resources: tuple[Resource, ...] = ()
+    self_assessment: str | None = None  # "start" or "end": where the self-assessment is taken
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         """The lesson with this id, or None."""

@@ -15,6 +15,11 @@ from .source import ContentError, Document, LessonSource, Path_, Problem, read_l
 
 FOLDER = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)$")
 LESSON_FILE = re.compile(r"^(\d+)-(.+)\.md$")
+# The Markdown texts of assignment.yaml whose links and raw HTML are checked like a lesson's.
+MARKDOWN_IN_ASSIGNMENT: tuple[Path_, ...] = (
+    ("prompt",), ("guidance",), ("mentor_guide", "focus"),
+    ("mentor_guide", "good_example", "excerpt"), ("mentor_guide", "weak_example", "excerpt"),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -108,8 +113,10 @@ def scan_markdown(
 
 
 def scan_yaml_markdown(parsed: ParsedModule, doc: Document, file: str, path: Path_) -> None:
-    """Scan a Markdown string value of a YAML document (assignment prompt, guidance)."""
-    text = doc.data.get(path[0]) if isinstance(doc.data, dict) else None
+    """Scan a Markdown string value of a YAML document (assignment prompt, mentor guide…)."""
+    text = doc.data
+    for key in path:
+        text = text.get(key) if isinstance(text, dict) else None
     if isinstance(text, str):
         scan_markdown(parsed, md.parse(text), file, lambda i: doc.text_line(path, i))
 
@@ -144,6 +151,26 @@ def _read_lesson(parsed: ParsedModule, path: Path) -> None:
     parsed.valid["lessons"] = parsed.valid.get("lessons", True) and lesson.valid
 
 
+def parse_templates(parsed: ParsedModule) -> list[Problem]:
+    """Problems of the module's templates/*.yaml (field templates built into assets/).
+
+    They are sources for a build script, not lessons: the loader never reads them, so their
+    problems are reported by `content check` without making the module invalid.
+    """
+    problems: list[Problem] = []
+    folder = parsed.folder / "templates"
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        file = parsed.file(f"templates/{path.name}")
+        try:
+            doc = read_yaml(path, file)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+            continue
+        problems += [Problem(file, line, f'duplicate key "{key}"') for key, line in doc.duplicates]
+        problems += validate(doc, "template", file)
+    return problems
+
+
 def parse_module(folder: Path) -> ParsedModule:
     """Read every file of a module folder; schema and syntax problems are collected, not raised."""
     parsed = ParsedModule(folder, folder.name)
@@ -160,8 +187,6 @@ def parse_module(folder: Path) -> ParsedModule:
     if (folder / "assignment.yaml").is_file():
         parsed.assignment = _read(parsed, "assignment.yaml", "assignment")
         if parsed.assignment is not None:
-            for key in ("prompt", "guidance"):
-                scan_yaml_markdown(
-                    parsed, parsed.assignment, parsed.file("assignment.yaml"), (key,)
-                )
+            for path in MARKDOWN_IN_ASSIGNMENT:
+                scan_yaml_markdown(parsed, parsed.assignment, parsed.file("assignment.yaml"), path)
     return parsed

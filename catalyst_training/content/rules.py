@@ -124,8 +124,8 @@ def check_link(parsed: ParsedModule, link: Link, anchors: dict[str, frozenset[st
     if is_local(href):
         return check_local_file(parsed, link)
     return (
-        f'unsupported link "{href}" (use https://, lesson:<id>#<anchor>, module:<slug> '
-        "or assets/<file>)"
+        f'unsupported link "{href}" (use https://, lesson:<id>#<anchor>, module:<slug>, '
+        "glossary:<term id> or assets/<file>)"
     )
 
 

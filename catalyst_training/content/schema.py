@@ -12,7 +12,7 @@ import jsonschema
 
 from .source import Document, Path_, Problem
 
-KINDS = ("module", "lesson", "quiz", "assignment")
+KINDS = ("module", "lesson", "quiz", "assignment", "template", "glossary", "self_assessment")
 _JSON_TYPES = {
     bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
     dict: "object", type(None): "null",
@@ -66,6 +66,11 @@ def _describe(error: jsonschema.ValidationError) -> Iterator[tuple[Path_, str]]:
         message = f"{value!r} does not match {expected}"
     elif kind == "minItems":
         message = f"needs at least {expected} item{'s' if expected > 1 else ''}"
+    elif kind == "maxItems":
+        message = f"needs at most {expected} item{'s' if expected > 1 else ''}"
+    elif kind == "oneOf":
+        keys = [k for sub in expected for k in sub.get("required", ())]
+        message = f"needs exactly one of: {', '.join(keys)}"
     elif kind == "minLength":
         message = "must not be empty"
     elif kind == "minimum":

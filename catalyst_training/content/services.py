@@ -12,6 +12,18 @@ from .check import module_folders
 from .loader import load_module, module_to_snapshot
 from .models import ModuleVersion
 from .parse import FOLDER
+from .programme import (
+    Dimension,
+    Glossary,
+    MaturityLevel,
+    SelfAssessment,
+    Term,
+    load_glossary,
+    load_self_assessment,
+)
+
+# The programme-wide objects, importable from here by the pages that show them.
+__all__ = ["Dimension", "Glossary", "MaturityLevel", "SelfAssessment", "Term"]
 from .source import ContentError, Problem
 
 
@@ -122,3 +134,19 @@ def current_versions() -> list[ModuleVersion]:
             select(ModuleVersion).where(ModuleVersion.is_current).order_by(ModuleVersion.slug)
         )
     )
+
+
+def _programme_root(root: str | Path | None) -> Path:
+    from flask import current_app
+
+    return Path(root if root is not None else current_app.config["CONTENT_PATH"])
+
+
+def glossary(root: str | Path | None = None) -> Glossary:
+    """The programme glossary (CONTENT_PATH by default), reread when the file changes."""
+    return load_glossary(_programme_root(root))
+
+
+def self_assessment(root: str | Path | None = None) -> SelfAssessment | None:
+    """The alliance-maturity self-assessment of the programme, or None when it has none."""
+    return load_self_assessment(_programme_root(root))

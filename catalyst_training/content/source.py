@@ -18,9 +18,15 @@ class Problem:
     file: str
     line: int
     message: str
+    severity: str = "error"  # "error" or "warning" (a lint finding; `--strict` counts it)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this problem blocks (warnings only do under `content check --strict`)."""
+        return self.severity == "error"
 
 
 class ContentError(Exception):

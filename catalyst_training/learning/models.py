@@ -139,3 +139,19 @@ class ScoreEvent(db.Model):
     grading_progress: Mapped[str] = mapped_column(String(20))
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SelfAssessmentResult(db.Model):
+    """One taking of the alliance-maturity self-assessment: every attempt kept, latest shown."""
+
+    __tablename__ = "self_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The course run it was taken in (None for a session without one, e.g. a local account).
+    context_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contexts.id", ondelete="CASCADE"), index=True
+    )
+    phase: Mapped[str] = mapped_column(String(10))  # "start" (module 01) or "end" (module 07)
+    answers: Mapped[dict[str, int]] = mapped_column(JSON)  # {dimension id: level value 1..4}
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

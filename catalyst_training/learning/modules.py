@@ -40,9 +40,11 @@ def current_module(slug: str | None):
 
 
 def resolver(slug: str):
-    """Link resolver turning lesson:/module: links and assets/ files into this app's URLs."""
+    """Link resolver turning lesson:/module:/glossary: links and assets/ files into app URLs."""
 
     def resolve(kind: str, target: str, anchor: str | None) -> str:
+        if kind == "glossary":
+            return f"{url_for('learning.glossary')}#{target}"
         if kind == "lesson":
             url = url_for("learning.lesson", slug=slug, lesson_id=target)
         elif kind == "asset":

@@ -1,4 +1,4 @@
-"""What learning stores about a person: views, attempts, submissions and files, progress, scores."""
+"""What learning stores about a person: views, attempts, work, progress, self-assessments."""
 
 from __future__ import annotations
 
@@ -13,7 +13,14 @@ from ..auth.models import User
 from ..auth.personal_data import Subjects, as_record
 from ..extensions import db
 from .assignments import upload_folder
-from .models import LessonView, ModuleProgress, QuizAttempt, ScoreEvent, Submission
+from .models import (
+    LessonView,
+    ModuleProgress,
+    QuizAttempt,
+    ScoreEvent,
+    SelfAssessmentResult,
+    Submission,
+)
 
 OWNED = (
     ("lesson_views", LessonView),
@@ -21,6 +28,7 @@ OWNED = (
     ("submissions", Submission),
     ("progress", ModuleProgress),
     ("score_events", ScoreEvent),
+    ("self_assessments", SelfAssessmentResult),
 )
 
 

@@ -8,9 +8,17 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..content.services import self_assessment
 from ..core.models import aware
 from ..extensions import db
-from ..learning.models import LessonView, ModuleProgress, QuizAttempt, Submission
+from ..learning import self_assessment as maturity
+from ..learning.models import (
+    LessonView,
+    ModuleProgress,
+    QuizAttempt,
+    SelfAssessmentResult,
+    Submission,
+)
 from .dashboard import programme_modules
 from .models import Review
 
@@ -74,3 +82,25 @@ def learner_file(user_id: int) -> LearnerFile | None:
             timeline.append((aware(s.decided_at), s.state, f"{s.module_slug} · v{s.number}"))
     timeline.sort(key=lambda t: t[0] or datetime.min.replace(tzinfo=UTC), reverse=True)
     return LearnerFile(user, programme_modules(), progress, attempts, subs, reviews, timeline)
+
+
+def maturity_rows(user_id: int, context_id: int | None) -> list[maturity.Row] | None:
+    """The learner's latest start and end self-assessments, side by side (read-only for staff).
+
+    In the viewer's course run; a local coordinator (no course run) sees the latest of any run.
+    None when the programme has no self-assessment or the learner never took it.
+    """
+    assessment = self_assessment()
+    if assessment is None:
+        return None
+    if context_id is not None:
+        rows = maturity.takings(user_id, context_id)
+    else:
+        rows = list(
+            db.session.scalars(
+                select(SelfAssessmentResult)
+                .filter_by(user_id=user_id)
+                .order_by(SelfAssessmentResult.taken_at.desc(), SelfAssessmentResult.id.desc())
+            )
+        )
+    return maturity.side_by_side(assessment, maturity.latest(rows)) if rows else None

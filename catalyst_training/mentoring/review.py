@@ -51,6 +51,48 @@ def rubric_points(assignment, levels: dict[str, str]) -> tuple[float | None, flo
     return (total if complete else None), float(assignment.max_points)
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """The decision the assignment's approval rule suggests for chosen levels, and why."""
+
+    decision: str | None  # "approve" or "return"; None until every criterion is scored
+    points: float | None
+    max_points: float
+    lowest: tuple[str, ...]  # titles of the criteria scored at their lowest level
+    min_share: float
+    no_lowest_level: bool
+
+    @property
+    def share(self) -> float | None:
+        """Share of the rubric's points (0..1), None while incomplete."""
+        if self.points is None or not self.max_points:
+            return None
+        return self.points / self.max_points
+
+
+def at_lowest(criterion, level_id: str | None) -> bool:
+    """Whether a chosen level has the fewest points of its criterion (ties all count)."""
+    points = {lv.id: lv.points for lv in criterion.levels}
+    return level_id in points and points[level_id] <= min(points.values())
+
+
+def suggest(assignment, levels: dict[str, str]) -> Suggestion | None:
+    """What the approval rule decides for these levels; None when there is no rule or rubric."""
+    rule = getattr(assignment, "approval", None)
+    if rule is None or not assignment.rubric:
+        return None
+    valid = {c.id: {lv.id for lv in c.levels} for c in assignment.rubric}
+    chosen = {k: v for k, v in levels.items() if v in valid.get(k, ())}
+    points, max_points = rubric_points(assignment, chosen)
+    lowest = tuple(c.title for c in assignment.rubric if at_lowest(c, chosen.get(c.id)))
+    decision = None
+    if points is not None:
+        decision = "approve" if rule.decides(chosen) else "return"
+    return Suggestion(
+        decision, points, max_points, lowest, rule.min_share, bool(rule.no_lowest_level)
+    )
+
+
 def save_draft(sub: Submission, assignment, mentor_id: int, draft: Draft, now: datetime) -> Review:
     """Keep the mentor's work in progress (needs the lease; flush only)."""
     if not leases.holds(sub.id, mentor_id, now):
@@ -109,6 +151,8 @@ def decide(
         review.decision, review.decided_at = decision, now
         progress.evaluate(sub.user_id, module, now)
         leases.release(sub.id, mentor_id)
+    suggested = suggest(module.assignment, review.levels)
+    rule_decision = suggested.decision if suggested is not None else None
     audit.record(
         mentor_id,
         f"grade.{decision}",
@@ -121,6 +165,9 @@ def decide(
             "score_percent": percent,
             "module": sub.module_slug,
             "learner": sub.user_id,
+            # The rule is a default, not a lock: keep whether the mentor followed it.
+            "rule_decision": rule_decision,
+            "followed_rule": None if rule_decision is None else decision == rule_decision,
         },
         reason=draft.reason or None,
     )

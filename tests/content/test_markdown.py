@@ -103,6 +103,9 @@ def test_internal_links_go_through_the_resolver():
 def test_tasklists_tables_strikethrough_and_markup():
     html = render_markdown("- [ ] à faire\n- [x] fait\n\n| a | b |\n|--:|---|\n| 1 | ~~2~~ |\n")
     assert 'type="checkbox"' in html and 'checked="checked"' in html
+    # Each checkbox is named by its item's text (a labelled form field, RGAA 11.1).
+    assert '<label><input class="task-list-item-checkbox" disabled="disabled" type="checkbox">' \
+        " à faire</label>" in html  # fmt: skip
     assert '<th style="text-align:right">a</th>' in html and "<s>2</s>" in html
     assert hasattr(html, "__html__")
 

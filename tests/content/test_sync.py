@@ -56,7 +56,7 @@ def test_removed_module_is_retired_and_invalid_module_kept(app, sample):
     report = sync_modules(sample.root)
     assert report.retired == ["second"] and report.created == []
     assert [str(p) for p in report.problems] == [
-        f"{M}/module.yaml:14: weighting quiz + assignment must sum to 100 (got 90)"
+        f"{M}/module.yaml:14: error: weighting quiz + assignment must sum to 100 (got 90)"
     ]
     assert current_version("second") is None
     assert current_version("module-exemple") is not None

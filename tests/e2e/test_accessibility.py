@@ -67,8 +67,11 @@ def test_pages_have_no_serious_violations(page, demo_server, screenshot_dir: Pat
         lessons.first.click()
         frame.wait_for_url("**/lessons/**")
         problems["lesson"] = axe_violations(frame)
-    for path in ("/accessibilite", "/", "/learn/does-not-exist"):
-        frame.goto(f"{demo_server.tool_origin}{path}")
+    for path in ("/learn/self-assessment/start", "/learn/self-assessment/", "/learn/glossary",
+                 "/accessibilite", "/", "/learn/does-not-exist"):  # fmt: skip
+        shown = frame.goto(f"{demo_server.tool_origin}{path}")
+        if path.startswith(("/learn/self-assessment", "/learn/glossary")):
+            assert shown is not None and shown.status == 200, path
         problems[path] = axe_violations(frame)
     page.goto(f"{demo_server.tool_origin}/lti/launch/storage")  # 405 error page, top level
     problems["error page"] = axe_violations(page)

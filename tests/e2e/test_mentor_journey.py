@@ -16,6 +16,7 @@ from catalyst_training.extensions import db
 from catalyst_training.lti.models import Platform
 from catalyst_training.mentoring import territories
 from tests.e2e.conftest import REPO_ROOT
+from tests.e2e.test_accessibility import axe_violations
 from tests.platform import TestPlatform
 from tests.platform.lti import PlatformConf, PlatformOIDCLogin
 
@@ -110,10 +111,16 @@ def test_mentor_journey(browser, framed, cohort):
     mentor_page.screenshot(path=str(SHOTS / "1-heatmap.png"), full_page=True)
     mentor.get_by_role("link", name="À évaluer").first.click()
     mentor.get_by_role("button", name="Évaluer le suivant").click()
+    mentor.locator("details.guide > summary").click()  # the guide panel open, for axe too
+    assert axe_violations(mentor) == []
     mentor.get_by_label("Correct").check()
     mentor.get_by_label("Ce qui est à reprendre").fill("Citez les acteurs locaux.")
     mentor_page.screenshot(path=str(SHOTS / "2-review.png"), full_page=True)
-    mentor.get_by_role("button", name="Renvoyer pour révision").click()
+    # "Correct" earns approval under the sample's rule: the mentor decides otherwise.
+    expect(mentor.get_by_label("Valider", exact=True)).to_be_checked()
+    mentor.get_by_label("Renvoyer pour révision").check()
+    expect(mentor.locator("#decision-differs")).to_contain_text("diffère de la suggestion")
+    mentor.get_by_role("button", name="Enregistrer la décision").click()
     expect(mentor.get_by_text("Décision enregistrée")).to_be_visible()
 
     learner.goto(f"{tool}/learn/m/{SLUG}/")
@@ -127,12 +134,14 @@ def test_mentor_journey(browser, framed, cohort):
     second_page, second = open_as(browser, framed, "mentor", "mentor-2", "Mentor Deux")
     second.goto(review_url)
     assert "En cours d'évaluation par Mentor Un" in second.locator("#lease-status").inner_text()
-    assert second.get_by_role("button", name="Valider le travail").count() == 0
+    assert second.get_by_role("button", name="Enregistrer la décision").count() == 0
     second_page.screenshot(path=str(SHOTS / "3-lease-seen-by-second-mentor.png"), full_page=True)
 
     mentor.get_by_label("Excellent").check()
+    expect(mentor.locator("#decision-suggestion")).to_contain_text("Suggestion : valider")
+    expect(mentor.get_by_label("Valider", exact=True)).to_be_checked()
     mentor.get_by_label("Commentaire pour l'apprenant").fill("Très clair, bravo.")
-    mentor.get_by_role("button", name="Valider le travail").click()
+    mentor.get_by_role("button", name="Enregistrer la décision").click()
     expect(mentor.get_by_text("Décision enregistrée")).to_be_visible()
     learner.goto(f"{tool}/learn/m/{SLUG}/")
     expect(learner.get_by_text("Très clair, bravo.")).to_be_visible()

@@ -10,7 +10,7 @@ from ...core.models import utcnow
 from .. import access, dashboard
 from ..forms import parse_id
 from ..heatmap_html import body_html
-from ..learner import learner_file
+from ..learner import learner_file, maturity_rows
 from ..paging import Page, page_number, page_size
 from .blueprint import ANY, STAFF, bp, page_args, status_labels, viewer
 
@@ -59,4 +59,9 @@ def learner(user_id: int):
     who = viewer()
     access.require_learner(who, user_id)
     file = learner_file(user_id) or abort(404)
-    return render_template("mentoring/learner.html", file=file, labels=status_labels())
+    return render_template(
+        "mentoring/learner.html",
+        file=file,
+        labels=status_labels(),
+        maturity=maturity_rows(user_id, who.context_pk),
+    )

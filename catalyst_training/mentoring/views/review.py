@@ -24,7 +24,7 @@ from ...extensions import db
 from ...learning.assignments import history, upload_folder
 from ...learning.models import Submission
 from ...learning.modules import markdown, module_for_version
-from .. import access, leases, queue, review
+from .. import access, approval, leases, queue, review
 from ..dashboard import programme_modules
 from ..forms import parse_id
 from ..paging import Page, page_number, page_size
@@ -125,7 +125,8 @@ def review_page(submission_id: int):
                 review.save_draft(sub, module.assignment, who.user_id, _draft(), now)
                 flash(_("Brouillon enregistré."), "success")
             else:
-                review.decide(sub, module, who.user_id, action, _draft(), now)
+                decision = _decision(action, module.assignment)
+                review.decide(sub, module, who.user_id, decision, _draft(), now)
                 flash(_("Décision enregistrée : l'apprenant la voit sur sa page."), "success")
             db.session.commit()
             return redirect(url_for("mentoring.review_page", submission_id=sub.id))
@@ -136,6 +137,8 @@ def review_page(submission_id: int):
     holding = sub.state == "submitted" and leases.claim(sub.id, who.user_id, now)
     db.session.commit()
     lease = leases.current(sub.id, now)
+    shown = _draft() if error else review.review_of(sub.id)
+    suggestion = review.suggest(module.assignment, dict(shown.levels or {}) if shown else {})
     return render_template(
         "mentoring/review.html",
         sub=sub,
@@ -150,7 +153,23 @@ def review_page(submission_id: int):
         snippets=review.snippets(who.user_id),
         is_coordinator=who.role == roles.COORDINATOR,
         draft=_draft() if error else None,
+        suggestion=suggestion,
+        chosen=request.form.get("decision") if error else None,
+        texts=approval.texts(suggestion),
     ), (409 if error else 200)
+
+
+def _decision(action: str, assignment) -> str:
+    """The decision of a POST: an explicit button, else the radio, else the approval rule."""
+    if action != "decide":
+        return action
+    chosen = request.form.get("decision")
+    if chosen in ("approve", "return"):
+        return chosen
+    suggested = review.suggest(assignment, _draft().levels)
+    if suggested is None or suggested.decision is None:
+        raise MentoringError("rubric_incomplete")
+    return suggested.decision
 
 
 def _history(sub: Submission) -> list[Submission]:
