@@ -1,7 +1,8 @@
 """What a learner should do next: the "Continuer" link of the programme and module pages.
 
 `step_in_module` and `step_in_programme` are pure (facts in, step out, table-tested);
-`programme_facts` gathers the facts of every module in three queries whatever the programme size.
+`gather` reads a learner's records in three queries whatever the programme size and
+`programme_facts` turns them into facts per module.
 """
 
 from __future__ import annotations
@@ -113,14 +114,17 @@ def progress_rows(user_id: int) -> dict[str, ModuleProgress]:
     }
 
 
-def programme_facts(
-    user_id: int,
-    modules: Iterable,
-    now: datetime,
-    rows: Mapping[str, ModuleProgress] | None = None,
-) -> dict[str, ModuleFacts]:
-    """Every module's facts for one learner (three queries: progress, lesson views, attempts)."""
-    modules = list(modules)
+@dataclass(frozen=True)
+class Records:
+    """A learner's progress rows, lesson views and quiz attempts, by module slug."""
+
+    rows: Mapping[str, ModuleProgress]
+    viewed: Mapping[str, frozenset[str]]
+    attempts: Mapping[str, list[QuizAttempt]]
+
+
+def gather(user_id: int, rows: Mapping[str, ModuleProgress] | None = None) -> Records:
+    """Everything the next step reads, in three queries whatever the programme size."""
     rows = progress_rows(user_id) if rows is None else rows
     viewed: dict[str, set[str]] = {}
     for slug, lesson_id in db.session.execute(
@@ -132,12 +136,18 @@ def programme_facts(
         select(QuizAttempt).filter_by(user_id=user_id).order_by(QuizAttempt.number)
     ):
         attempts.setdefault(attempt.module_slug, []).append(attempt)
+    return Records(rows, {k: frozenset(v) for k, v in viewed.items()}, attempts)
+
+
+def programme_facts(records: Records, modules: Iterable, now: datetime) -> dict[str, ModuleFacts]:
+    """Every module's facts for one learner, from their records."""
     out: dict[str, ModuleFacts] = {}
     for module in modules:
-        row = rows.get(module.slug)
-        state = quiz_state(module.quiz, attempts.get(module.slug, []), now) if module.quiz else {}
+        row = records.rows.get(module.slug)
+        attempts = records.attempts.get(module.slug, [])
+        state = quiz_state(module.quiz, attempts, now) if module.quiz else {}
         out[module.slug] = ModuleFacts(
-            viewed=frozenset(viewed.get(module.slug, ())),
+            viewed=records.viewed.get(module.slug, frozenset()),
             status=row.status if row else "not_started",
             quiz_passed=bool(state.get("passed")),
             quiz_attempted=bool(state.get("submitted")),

@@ -177,30 +177,3 @@ def close_attempt(attempt: QuizAttempt, quiz, answers: dict[str, Any], now: date
     for key, value in values.items():
         set_committed_value(attempt, key, value)
     return True
-
-
-def viewed_lessons(user_id: int, slug: str) -> set[str]:
-    """Ids of the lessons a learner has opened in a module."""
-    return set(
-        db.session.scalars(
-            select(LessonView.lesson_id).filter_by(user_id=user_id, module_slug=slug)
-        )
-    )
-
-
-def prerequisites_status(user_id: int, module) -> list[dict[str, Any]]:
-    """Each prerequisite with whether the learner completed it (shown, never hidden)."""
-    from .models import COMPLETED, ModuleProgress
-
-    if not module.prerequisites:
-        return []
-    done = set(
-        db.session.scalars(
-            select(ModuleProgress.module_slug).where(
-                ModuleProgress.user_id == user_id,
-                ModuleProgress.module_slug.in_(module.prerequisites),
-                ModuleProgress.status == COMPLETED,
-            )
-        )
-    )
-    return [{"slug": slug, "completed": slug in done} for slug in module.prerequisites]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ...auth.models import ResourceLink
 from ...auth.services import require_acting
@@ -12,7 +11,7 @@ from ...content.services import current_versions
 from ...core.models import utcnow
 from ...extensions import db
 from .. import assignments, next_step, progress, services
-from ..models import ModuleProgress
+from ..models import COMPLETED
 from ..modules import current_module, markdown, module_for_version
 from .blueprint import ANY_ROLE, bp, load_module_or_404
 
@@ -45,7 +44,7 @@ def my_progress():
     user_id = require_acting(*ANY_ROLE).user_id
     rows = next_step.progress_rows(user_id)
     modules = programme()
-    facts = next_step.programme_facts(user_id, modules, utcnow(), rows)
+    facts = next_step.programme_facts(next_step.gather(user_id, rows), modules, utcnow())
     return render_template("learning/programme.html", modules=modules, rows=rows,
                            missing_slug=None,
                            step=next_step.step_in_programme(modules, facts))  # fmt: skip
@@ -56,19 +55,17 @@ def module(slug: str):
     """A module: lessons with progress, quiz, assignment status and mentor feedback."""
     user_id = require_acting(*ANY_ROLE).user_id
     mod, _version_id = load_module_or_404(slug)
-    row = db.session.scalars(
-        select(ModuleProgress).filter_by(user_id=user_id, module_slug=slug)
-    ).first()
-    viewed = services.viewed_lessons(user_id, slug)
-    quiz = (
-        services.quiz_state(mod.quiz, services.attempts_of(user_id, slug), utcnow())
-        if mod.quiz
-        else None
-    )
-    prereqs = services.prerequisites_status(user_id, mod)
+    now = utcnow()
+    records = next_step.gather(user_id)
+    row = records.rows.get(slug)
+    viewed = records.viewed.get(slug, frozenset())
+    attempts = records.attempts.get(slug, [])
+    quiz = services.quiz_state(mod.quiz, attempts, now) if mod.quiz else None
+    done = {s for s, r in records.rows.items() if r.status == COMPLETED}
+    prereqs = [{"slug": p, "completed": p in done} for p in mod.prerequisites]
     submission = assignments.latest(user_id, slug)
     modules = programme()
-    facts = next_step.programme_facts(user_id, modules, utcnow())
+    facts = next_step.programme_facts(records, modules, now)
     here = next_step.step_in_module(mod, facts.get(slug, next_step.ModuleFacts()))
     after = None if here and here.actionable else next_step.step_in_programme(modules, facts, slug)
     return render_template(
