@@ -23,11 +23,9 @@ BENCH certificates per_s=<n> rss_growth_mb=<n> ratio_vs_raw=<x> issue_per_s=<n>
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,46 +36,9 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import insert, select  # noqa: E402
 
+from bench.export import PeakRss  # noqa: E402
 from catalyst_training import create_app  # noqa: E402
 from catalyst_training.extensions import db  # noqa: E402
-
-
-def _rss_kb(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-class PeakRss:
-    """Peak RSS growth over a block: VmHWM reset through clear_refs, else sampling."""
-
-    def __enter__(self):
-        gc.collect()
-        self.base = _rss_kb("VmRSS")
-        self.peak = self.base
-        try:
-            Path("/proc/self/clear_refs").write_text("5")
-            self.hwm = True
-        except OSError:
-            self.hwm = False
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        if not self.hwm:
-            self._thread.start()
-        return self
-
-    def _sample(self):
-        while not self._stop.wait(0.01):
-            self.peak = max(self.peak, _rss_kb("VmRSS"))
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join()
-        if self.hwm:
-            self.peak = max(self.peak, _rss_kb("VmHWM"))
-        self.growth_mb = max(0, self.peak - self.base) / 1024
 
 
 def populate(n: int) -> tuple[list[int], int, int]:
