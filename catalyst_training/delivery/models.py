@@ -1,4 +1,4 @@
-"""The grade outbox: one row per score to deliver to a platform's gradebook (AGS)."""
+"""The outbox: one row per score to deliver to a platform's gradebook; shared queue columns."""
 
 from __future__ import annotations
 
@@ -13,6 +13,19 @@ from ..extensions import db
 PENDING, IN_FLIGHT, DELIVERED, DEAD = "pending", "in_flight", "delivered", "dead"
 STATES = (PENDING, IN_FLIGHT, DELIVERED, DEAD)
 DECLARATIVE, PROGRAMMATIC = "declarative", "programmatic"
+
+
+class OutboxColumns(TimestampMixin):
+    """The columns every queue of the outbox shares (see queues.py): state, attempts, claim."""
+
+    state: Mapped[str] = mapped_column(String(16), default=PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class GradeDelivery(TimestampMixin, db.Model):

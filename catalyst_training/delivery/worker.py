@@ -22,6 +22,7 @@ from ..lti import jobs, nonces, retention
 from . import admin
 from .models import DEAD, DELIVERED, IN_FLIGHT, PENDING, GradeDelivery
 from .outbox import Job, claim, new_work
+from .queues import run_queues
 from .transports import DeliveryError, transport_for
 
 log = logging.getLogger(__name__)
@@ -213,6 +214,7 @@ def run(
         try:
             counts = run_batch(worker, clock=clock)
             counts.update(run_roster_job(worker, clock=clock))
+            counts.update(run_queues(worker, clock))
         except Exception:
             log.exception("grade delivery worker: batch failed")
             db.session.rollback()
