@@ -55,6 +55,8 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
     "OUTBOX_MAX_ATTEMPTS": (30, "int", "Attempts before a failing delivery becomes a dead letter."),
     "OUTBOX_BACKOFF_BASE": (5, "float", "First retry delay (s); doubles at each attempt."),
     "OUTBOX_BACKOFF_MAX": (3600, "float", "Longest retry delay (s), also caps Retry-After."),
+    "XAPI_BATCH": (200, "int", "xAPI statements a worker claims and POSTs to an LRS at once."),
+    "XAPI_TIMEOUT": (30, "int", "Read timeout (s) of a POST of statements to an LRS."),
     "WORKER_POLL_SECONDS": (2, "float", "Seconds the worker waits for new work when idle."),
     "OUTBOUND_ALLOW": (
         "",

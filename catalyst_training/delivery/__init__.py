@@ -25,3 +25,6 @@ def init_app(app: Flask) -> None:
     from . import personal_data  # export and erasure of what this domain stores
 
     personal_data.init_app(app)
+    from . import xapi  # learning records: statements to an LRS, a further queue
+
+    xapi.init_app(app)

@@ -1,4 +1,4 @@
-"""What the outbox stores about a person: the grade deliveries of their scores."""
+"""What the outbox stores about a person: grade deliveries and xAPI statements about them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from ..auth.models import User
 from ..auth.personal_data import Subjects, as_record
 from ..extensions import db
 from .models import GradeDelivery
+from .xapi.models import XapiStatement
 
 # Worker bookkeeping, not data about the person.
 SKIP = ("claimed_by", "claimed_until")
@@ -27,7 +28,13 @@ def export_person(user: User) -> dict[str, Any]:
     rows = db.session.scalars(
         select(GradeDelivery).where(GradeDelivery.user_id == user.id).order_by(GradeDelivery.id)
     )
-    return {"grade_deliveries": [as_record(row, skip=SKIP) for row in rows]}
+    statements = db.session.scalars(
+        select(XapiStatement).where(XapiStatement.user_id == user.id).order_by(XapiStatement.id)
+    )
+    return {
+        "grade_deliveries": [as_record(row, skip=SKIP) for row in rows],
+        "xapi_statements": [as_record(row, skip=SKIP) for row in statements],
+    }
 
 
 def erase_people(subjects: Subjects) -> None:
@@ -38,6 +45,14 @@ def erase_people(subjects: Subjects) -> None:
         .execution_options(synchronize_session=False)
     )
     subjects.add("delivery.grade_deliveries", result.rowcount)
+    # Statements not sent yet are dropped with the person; those an LRS holds are the LRS's to
+    # erase (the export lists their ids for that request).
+    result = db.session.execute(
+        delete(XapiStatement)
+        .where(XapiStatement.user_id.in_(subjects.user_ids))
+        .execution_options(synchronize_session=False)
+    )
+    subjects.add("delivery.xapi_statements", result.rowcount)
 
 
 def count_people(user_ids: list[int]) -> dict[str, int]:
@@ -47,5 +62,10 @@ def count_people(user_ids: list[int]) -> dict[str, int]:
             select(func.count())
             .select_from(GradeDelivery)
             .where(GradeDelivery.user_id.in_(user_ids))
-        )
+        ),
+        "xAPI statements": db.session.scalar(
+            select(func.count())
+            .select_from(XapiStatement)
+            .where(XapiStatement.user_id.in_(user_ids))
+        ),
     }

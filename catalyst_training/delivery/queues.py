@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, or_, update
+from sqlalchemy import and_, or_, update
 
 from ..core.claims import claim_rows
 from ..core.clock import Clock, clock_of
@@ -105,16 +105,10 @@ def finish(model: Any, worker: str, ids: list[int], values: dict[str, Any], now:
     if not ids:
         return 0
     values = {**values, "claimed_by": None, "claimed_until": None, "updated_at": now}
-    stmt = (
-        update(model)
-        .where(model.id == bindparam("f_id"), model.claimed_by == worker)
-        .where(model.state == IN_FLIGHT)
-        .values({name: bindparam(f"v_{name}") for name in values})
-    )
-    params = {f"v_{name}": value for name, value in values.items()}
     result = db.session.execute(
-        stmt,
-        [{**params, "f_id": row_id} for row_id in ids],
+        update(model)
+        .where(model.id.in_(ids), model.claimed_by == worker, model.state == IN_FLIGHT)
+        .values(**values),
         execution_options={"synchronize_session": False},
     )
     return int(result.rowcount or 0)

@@ -12,6 +12,7 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
+from ..core import events
 from ..extensions import db
 from .models import APPROVED, DRAFT, RETURNED, SUBMITTED, Submission
 
@@ -149,6 +150,7 @@ def submit(draft: Submission, now: datetime) -> None:
     if not draft.text.strip() and not draft.attachment_path:
         raise AssignmentError("empty")
     draft.state, draft.submitted_at = SUBMITTED, now
+    events.emit(events.SUBMITTED, draft.user_id, now, draft)
 
 
 def decide(

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from ..core import events
 from ..extensions import db
 from .completion import (
     FULLY_GRADED,
@@ -156,6 +157,7 @@ def evaluate(user_id: int, module, now: datetime) -> ModuleProgress:
     _persist(user_id, module.slug, row, facts, compute_progress(facts), now)
     if row.status == COMPLETED and not was_completed:
         db.session.flush()  # the hooks read the learner's progress rows back
+        events.emit(events.MODULE_COMPLETED, user_id, now, row, slug=module.slug)
         for hook in COMPLETION_HOOKS.values():
             hook(user_id, module.slug, now)
     return row

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
+from ..core import events
 from ..core.models import aware
 from ..extensions import db
 from .grading import build_order, grade, percent, score_answers
@@ -34,19 +35,19 @@ def record_lesson_view(user_id: int, slug: str, lesson_id: str, now: datetime) -
         select(LessonView).filter_by(user_id=user_id, module_slug=slug, lesson_id=lesson_id)
     ).first()
     if view is None:
+        view = LessonView(
+            user_id=user_id,
+            module_slug=slug,
+            lesson_id=lesson_id,
+            first_viewed_at=now,
+            last_viewed_at=now,
+        )
         try:
             with db.session.begin_nested():
-                db.session.add(
-                    LessonView(
-                        user_id=user_id,
-                        module_slug=slug,
-                        lesson_id=lesson_id,
-                        first_viewed_at=now,
-                        last_viewed_at=now,
-                    )
-                )
+                db.session.add(view)
         except IntegrityError:
-            pass  # the same lesson opened twice at once: one row is enough
+            return  # the same lesson opened twice at once: one row (and one event) is enough
+        events.emit(events.LESSON_VIEWED, user_id, now, view)
     else:
         view.last_viewed_at = now
 
@@ -118,6 +119,7 @@ def start_attempt(user_id: int, slug: str, version_id: int, quiz, now: datetime)
         if current is None:
             raise QuizError("conflict") from None
         return current
+    events.emit(events.QUIZ_STARTED, user_id, now, attempt)
     return attempt
 
 
@@ -176,4 +178,5 @@ def close_attempt(attempt: QuizAttempt, quiz, answers: dict[str, Any], now: date
     # The row now holds exactly these values: no SELECT to read them back.
     for key, value in values.items():
         set_committed_value(attempt, key, value)
+    events.emit(events.QUIZ_SUBMITTED, attempt.user_id, now, attempt, quiz=quiz)
     return True

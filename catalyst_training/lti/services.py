@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import Context, Membership, ResourceLink, User
 from ..auth.services import Acting
+from ..core import events
 from ..core.models import utcnow
 from ..extensions import db
 from ..mentoring.placement import place_from_launch
@@ -118,7 +119,7 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
         "LTI launch: platform %s user %s as %s in course run %s",
         platform.id, user.id, role, context.id if context else "-",
     )  # fmt: skip
-    return Acting(
+    acting = Acting(
         user_id=user.id,
         role=role,
         platform_id=platform.id,
@@ -127,6 +128,23 @@ def record_launch(platform: Platform, claims: dict[str, Any], launch_id: str) ->
         launch_id=launch_id,
         locale=locale,
         deployment_pk=deployment,
+    )
+    announce_launch(acting)
+    return acting
+
+
+def announce_launch(acting: Acting) -> None:
+    """Tell the listeners (learning records) that a person opened a session by a launch."""
+    events.emit(
+        events.LAUNCHED,
+        acting.user_id,
+        utcnow(),
+        actor_id=None,
+        launch_id=acting.launch_id,
+        role=acting.role,
+        platform_id=acting.platform_id,
+        context_pk=acting.context_pk,
+        resource_link_pk=acting.resource_link_pk,
     )
 
 

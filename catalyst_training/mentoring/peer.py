@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
 from ..auth.models import User
+from ..core import events
 from ..extensions import db
 from .models import Cohort, CohortMember, PeerSession, Territory
 from .territories import MentoringError
@@ -47,6 +48,9 @@ def record_session(
     )
     db.session.add(found)
     db.session.flush()
+    held_at = datetime.combine(held_on, time(), tzinfo=UTC)
+    for user_id in sorted(participant_ids):
+        events.emit(events.PEER_ATTENDED, user_id, held_at, found, actor_id=recorded_by)
     _reevaluate(participant_ids)
     return found
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
+from ..core import events
 from ..extensions import db
 from ..learning import assignments, progress
 from ..learning.models import SUBMITTED, Submission
@@ -171,6 +172,8 @@ def decide(
         },
         reason=draft.reason or None,
     )
+    events.emit(events.DECIDED, sub.user_id, now, sub, actor_id=mentor_id, decision=decision,
+                review=review)  # fmt: skip
     return review
 
 
