@@ -65,7 +65,8 @@ def _module_rule(slug: str, title_: str) -> str:
         return f"terminer le module « {title_} »"
     parts = []
     if module.completion.get("lessons") == "all" and module.lessons:
-        parts.append(f"suivre ses {len(module.lessons)} leçons")
+        count = len(module.lessons)
+        parts.append("suivre sa leçon" if count == 1 else f"suivre ses {count} leçons")
     quiz = module.quiz
     if quiz is not None and module.completion.get(QUIZ) == "passed":
         parts.append(f"réussir son quiz (au moins {quiz.pass_mark:g} / 100)")
