@@ -246,3 +246,12 @@ def test_the_issuer_profile_and_achievement_image_are_public(world, client):
     assert client.get(f"/credentials/achievements/module-{SLUG}.png").status_code == 200
     assert client.get("/credentials/achievements/module-nope.png").status_code == 404
     assert client.get("/credentials/achievements/..%2f.png").status_code == 404
+
+
+def test_the_badge_part_of_the_verification_page_in_english(world, client):
+    badge = the_badge()
+    text = client.get(f"/verify/{badge.uuid}", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "Signature verified: this badge is genuine and valid." in text
+    assert "Digital badge (Open Badges 3.0)" in text and "no expiry date" in text
