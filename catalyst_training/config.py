@@ -103,6 +103,21 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
         "Programme title printed on certificates.",
     ),
     "VERIFY_RATE_LIMIT": ("60/minute", "str", "Per-IP limit on the public /verify/<code> page."),
+    "BADGE_ISSUER_URL": (
+        None,
+        "str",
+        "Web site of the organisation running the programme, named in Open Badges (issuer url).",
+    ),
+    "BADGE_ISSUER_EMAIL": (
+        None,
+        "str",
+        "Contact address of the organisation, named in Open Badges (issuer email).",
+    ),
+    "BADGE_VALID_DAYS": (
+        0,
+        "int",
+        "Days an Open Badge stays valid after issue (validUntil / exp); 0: no expiry.",
+    ),
     "AUTO_APPROVE_REGISTRATIONS": (
         False,
         "bool",

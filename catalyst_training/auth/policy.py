@@ -120,6 +120,14 @@ POLICY: dict[str, Rule] = {
     "credentials.revoke": Rule(COORDINATOR, FOLLOWED),
     "credentials.reissue": Rule(COORDINATOR, FOLLOWED),
     "credentials.verify": PUBLIC,
+    # credentials: Open Badges, downloaded like the certificate; what verifiers fetch is public
+    "credentials.badge_json": Rule(ANY, FOLLOWED),
+    "credentials.badge_jwt": Rule(ANY, FOLLOWED),
+    "credentials.badge_png": Rule(ANY, FOLLOWED),
+    "credentials.badge_key": PUBLIC,
+    "credentials.revocations": PUBLIC,
+    "credentials.issuer": PUBLIC,
+    "credentials.achievement_image": PUBLIC,
     # reporting: read-only console
     "reporting.home": Rule(COORDINATOR, COURSE_RUN),
     "reporting.export": Rule(COORDINATOR, COURSE_RUN),

@@ -1,4 +1,4 @@
-"""Credentials issued from completion: certificates of completion (later, Open Badges)."""
+"""Credentials issued from completion: certificates of completion and their Open Badges 3.0."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issued credentials: certificates of completion, immutable once recorded."""
+"""Issued credentials: certificates of completion and their Open Badges, immutable once recorded."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, String, Text, event, inspect
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.models import utcnow
 from ..extensions import db
@@ -82,3 +82,57 @@ def _immutable(_mapper, _conn, target: Certificate) -> None:
 @event.listens_for(Certificate, "before_delete")
 def _kept(_mapper, _conn, _target) -> None:
     raise ValueError("certificates are kept: revoke instead")
+
+
+# Columns a recorded badge never changes: the credential as signed (erasure clears `jwt` in bulk).
+BADGE_COLUMNS = frozenset(
+    {"credential_id", "certificate_id", "jwt", "kid", "issued_at", "valid_until"}
+)
+
+
+class Badge(db.Model):
+    """The Open Badges 3.0 credential of a certificate: its compact VC-JWT, as signed.
+
+    One per certificate. It has no status of its own: it is valid, revoked or superseded when
+    its certificate is (`status`), so the two can never disagree. The JWT is kept as issued, so a
+    later key rotation does not change it (the signing key stays published under its `kid`).
+    """
+
+    __tablename__ = "badges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # urn:uuid:<uuid4>: the credential's `id` and the JWT's `jti`.
+    credential_id: Mapped[str] = mapped_column(String(45), unique=True)
+    certificate_id: Mapped[int] = mapped_column(
+        ForeignKey("certificates.id", ondelete="CASCADE"), unique=True
+    )
+    # NULL once the holder's personal data was erased (the row stays for the revocation list).
+    jwt: Mapped[str | None] = mapped_column(Text)
+    kid: Mapped[str] = mapped_column(String(64), index=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    certificate: Mapped[Certificate] = relationship(lazy="joined")
+
+    @property
+    def uuid(self) -> str:
+        """The credential id without its urn:uuid: prefix (as /verify/<uuid> takes it)."""
+        return self.credential_id.removeprefix("urn:uuid:")
+
+    @property
+    def status(self) -> str:
+        """Its certificate's status: revoking or superseding the certificate revokes the badge."""
+        return self.certificate.status
+
+
+@event.listens_for(Badge, "before_update")
+def _badge_immutable(_mapper, _conn, target: Badge) -> None:
+    state = inspect(target)
+    changed = [c for c in BADGE_COLUMNS if state.attrs[c].history.has_changes()]
+    if changed:
+        raise ValueError(f"an issued badge is immutable: {sorted(changed)}")
+
+
+@event.listens_for(Badge, "before_delete")
+def _badge_kept(_mapper, _conn, _target) -> None:
+    raise ValueError("badges are kept: revoke their certificate instead")

@@ -3,6 +3,9 @@
 A certificate is the person's proof of training: export lists every one with its code. Erasure
 revokes and anonymises them (no name, no link to the person) but keeps the row and its code, so
 a verifier holding the code is told the certificate was withdrawn rather than "unknown".
+Their Open Badges follow: exported with their signed JWT; on erasure revoked with their
+certificate and their JWT (which holds a salted hash of the platform id) cleared, the credential
+id kept for the revocation list.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from ..auth.models import User
 from ..auth.personal_data import Subjects, as_record
 from ..core.clock import clock_of
 from ..extensions import db
-from .models import Certificate
+from .models import Badge, Certificate
 
 ERASED_REASON = "withdrawn: the holder's personal data was erased"
 
@@ -32,10 +35,19 @@ def export_person(user: User) -> dict[str, Any]:
     rows = db.session.scalars(
         select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id)
     )
+    certificates = [{**as_record(row, skip=("active_key",)), "status": row.status} for row in rows]
+    found = db.session.scalars(
+        select(Badge)
+        .join(Certificate, Certificate.id == Badge.certificate_id)
+        .where(Certificate.user_id == user.id)
+        .order_by(Badge.id)
+    )
     return {
-        "certificates": [
-            {**as_record(row, skip=("active_key",)), "status": row.status} for row in rows
-        ]
+        "certificates": certificates,
+        "badges": [
+            {**as_record(badge), "certificate": badge.certificate.code, "status": badge.status}
+            for badge in found
+        ],
     }
 
 
@@ -44,6 +56,13 @@ def erase_people(subjects: Subjects) -> None:
     ids = subjects.user_ids
     now = clock_of().now()
     where = Certificate.user_id.in_(ids)
+    # First, while the certificates still name the people: the badges' JWTs go.
+    cleared = db.session.execute(
+        update(Badge)
+        .where(Badge.certificate_id.in_(select(Certificate.id).where(where)))
+        .values(jwt=None)
+        .execution_options(synchronize_session=False)
+    )
     revoked = db.session.execute(
         update(Certificate)
         .where(where, Certificate.revoked_at.is_(None))
@@ -58,12 +77,20 @@ def erase_people(subjects: Subjects) -> None:
     )
     subjects.add("credentials.certificates_revoked", revoked.rowcount)
     subjects.add("credentials.certificates_anonymised", anonymised.rowcount)
+    subjects.add("credentials.badges_revoked", cleared.rowcount)
 
 
 def count_people(user_ids: list[int]) -> dict[str, int]:
-    """Certificates held about these people."""
+    """Certificates and badges held about these people."""
+    held = Certificate.user_id.in_(user_ids)
     return {
         "certificates": db.session.scalar(
-            select(func.count()).select_from(Certificate).where(Certificate.user_id.in_(user_ids))
-        )
+            select(func.count()).select_from(Certificate).where(held)
+        ),
+        "badges": db.session.scalar(
+            select(func.count())
+            .select_from(Badge)
+            .join(Certificate, Certificate.id == Badge.certificate_id)
+            .where(held)
+        ),
     }

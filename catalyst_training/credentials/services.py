@@ -1,4 +1,4 @@
-"""Issuing, reissuing and revoking certificates (flush only; the caller commits)."""
+"""Issuing, reissuing and revoking certificates and their badges (flush only; caller commits)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.models import User
 from ..extensions import db
 from ..mentoring import audit
+from . import badges
 from . import facts as F
 from .models import MODULE, PROGRAMME, Certificate
 
@@ -98,6 +99,7 @@ def _record(
             db.session.add(cert)
     except IntegrityError:
         return None
+    badges.issue(cert, now)  # its Open Badge, signed in the same transaction
     return cert
 
 

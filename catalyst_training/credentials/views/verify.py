@@ -7,26 +7,41 @@ from datetime import datetime
 from flask import abort, current_app, render_template
 from flask_limiter.util import get_remote_address
 
+from ...core.clock import clock_of
 from ...core.limiter import VERIFY, limiter
 from ...core.models import aware
 from ...extensions import db
-from .. import services
+from .. import badges, services
 from ..models import Certificate
 from ..pdf import duration
 from .blueprint import bp
 
 
-def _rate() -> str:
+def verify_rate() -> str:
+    """The per-IP limit of the public verification endpoints."""
     return str(current_app.config.get("VERIFY_RATE_LIMIT") or "60/minute")
 
 
 @bp.get("/verify/<code>")
-@limiter.limit(_rate, key_func=get_remote_address, error_message=VERIFY)
+@limiter.limit(verify_rate, key_func=get_remote_address, error_message=VERIFY)
 def verify(code: str):
-    """What a third party checks: the holder's name as printed, the training, dates, status."""
+    """What a third party checks: the holder's name as printed, the training, dates, status.
+
+    `code` is a certificate's code or its badge's credential id: either way the page shows the
+    certificate and the badge, whose signed JWT is verified here (key by kid, dates, status).
+    """
     cert = services.by_code(code)
+    badge = None
+    if cert is None:
+        badge = badges.by_uuid(code)
+        cert = badge.certificate if badge is not None else None
     if cert is None:
         abort(404)
+    now = clock_of().now()
+    if badge is None:
+        badge = badges.ensure(cert, now)  # a certificate from before badges gets one now
+        db.session.commit()
+    check = badges.check(badge.jwt, now) if badge is not None and badge.jwt else None
     newer = db.session.get(Certificate, cert.superseded_by_id) if cert.superseded_by_id else None
     response = current_app.make_response(
         render_template(
@@ -37,6 +52,11 @@ def verify(code: str):
             revoked_at=aware(cert.revoked_at),
             superseded_at=aware(cert.superseded_at),
             newer=newer,
+            badge=badge,
+            check=check,
+            valid_until=aware(badge.valid_until) if badge is not None else None,
+            badge_issued_at=aware(badge.issued_at) if badge is not None else None,
+            key_url=badges.kid_url(badge) if badge is not None else None,
             hours=duration((cert.facts or {}).get("minutes", 0)),
             completed_on={
                 m.get("slug"): datetime.fromisoformat(m["completed_at"])
