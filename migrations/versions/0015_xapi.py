@@ -1,7 +1,7 @@
 """xapi: learning record stores and the statements sent to them (an outbox queue)
 
 Revision ID: 0015_xapi
-Revises: 0013_self_assessments
+Revises: 0014_badges
 Create Date: 2026-12-03 06:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0015_xapi'
-down_revision = '0013_self_assessments'
+down_revision = '0014_badges'
 branch_labels = None
 depends_on = None
 
