@@ -38,6 +38,8 @@ FOLLOWED = "followed"  # a learner of a cohort the mentor follows / the coordina
 COURSE_RUN = "course_run"  # a cohort, placement or delivery of the coordinator's course run
 REFERENCE = "reference"  # shared reference data (territories): read by all coordinators,
 #                          changed by local coordinators only; figures inside scoped by course run
+PLATFORM_WIDE = "platform_wide"  # a setting reaching every course run of a platform (an LRS):
+#                                  changed by a local coordinator account only
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,10 @@ POLICY: dict[str, Rule] = {
     "deliveries.index": Rule(COORDINATOR, COURSE_RUN),
     "deliveries.requeue": Rule(COORDINATOR, COURSE_RUN),
     "deliveries.status": Rule(COORDINATOR, COURSE_RUN),
+    # delivery: learning records (xAPI statements) of the coordinator's course runs
+    "deliveries.lrs": Rule(COORDINATOR, COURSE_RUN),
+    "deliveries.lrs_requeue": Rule(COORDINATOR, COURSE_RUN),
+    "deliveries.lrs_email": Rule(COORDINATOR, PLATFORM_WIDE),
     # credentials: certificates of completion (the verification page is public by design)
     "credentials.download": Rule(ANY, FOLLOWED),
     "credentials.revoke": Rule(COORDINATOR, FOLLOWED),

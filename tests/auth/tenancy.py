@@ -13,10 +13,12 @@ from catalyst_training.auth.models import Context, Membership, ResourceLink, Use
 from catalyst_training.core.models import utcnow
 from catalyst_training.credentials.models import Certificate
 from catalyst_training.delivery.models import DEAD, GradeDelivery
+from catalyst_training.delivery.xapi.models import LrsEndpoint, XapiStatement
 from catalyst_training.extensions import db
 from catalyst_training.learning import services
 from catalyst_training.learning.assignments import upload_folder
 from catalyst_training.learning.modules import current_module
+from catalyst_training.lti.lti11.models import encrypt_secret
 from tests.mentoring.helpers import (
     SLUG,
     add_platform_b,
@@ -64,9 +66,13 @@ def build_tenancy() -> Tenancy:
     submission.attachment_type = "application/pdf"
     module, version_id = current_module(SLUG)
     attempt = services.start_attempt(world.learner_a.id, SLUG, version_id, module.quiz, utcnow())
-    link = ResourceLink(platform_id=world.platform.id, context_id=world.context.id,
-                        resource_link_id="rl-1", module_slug=SLUG,
-                        lineitem_url="https://p.test/li/1")  # fmt: skip
+    link = ResourceLink(
+        platform_id=world.platform.id,
+        context_id=world.context.id,
+        resource_link_id="rl-1",
+        module_slug=SLUG,
+        lineitem_url="https://p.test/li/1",
+    )
     db.session.add(link)
     db.session.flush()
     delivery = GradeDelivery(
@@ -92,6 +98,32 @@ def build_tenancy() -> Tenancy:
         active_key=f"{world.learner_a.id}:programme:matrix",
     )
     db.session.add(certificate)
+    lrs = LrsEndpoint(
+        platform_id=world.platform.id,
+        url="https://lrs.test/xAPI/",
+        username="u",
+        password_encrypted=encrypt_secret("p"),
+        send_email=False,
+        active=True,
+    )
+    db.session.add(lrs)
+    db.session.flush()
+    statement = XapiStatement(
+        statement_id="00000000-0000-5000-8000-000000000001",
+        lrs_id=lrs.id,
+        user_id=world.learner_a.id,
+        platform_id=world.platform.id,
+        context_id=world.context.id,
+        verb="launched",
+        timestamp=utcnow(),
+        state=DEAD,
+        last_error="refused",
+        body={
+            "verb": {"display": {"fr-FR": "a lancé"}},
+            "object": {"definition": {"name": {"fr-FR": "Module"}}},
+        },
+    )
+    db.session.add(statement)
     db.session.commit()
     run_a1 = world.context.id
     found = Tenancy()
@@ -104,6 +136,8 @@ def build_tenancy() -> Tenancy:
         "territory": world.cohort_a.territory_id,
         "delivery": delivery.id,
         "certificate": certificate.id,
+        "statement": statement.id,
+        "lrs": lrs.id,
         "run": run_a1,
     }
     found.actors = {

@@ -36,7 +36,7 @@ def test_every_endpoint_has_a_line_and_no_line_is_stale(tmp_path):
 
 def test_every_line_is_well_formed():
     scopes = {policy.NONE, policy.OWN, policy.OWN_OR_RUN, policy.ACTING_RUN, policy.FOLLOWED}
-    scopes |= {policy.COURSE_RUN, policy.REFERENCE}
+    scopes |= {policy.COURSE_RUN, policy.REFERENCE, policy.PLATFORM_WIDE}
     for endpoint, rule in policy.POLICY.items():
         assert rule.scope in scopes, endpoint
         assert rule.public or rule.roles, f"{endpoint}: a protected line names its roles"

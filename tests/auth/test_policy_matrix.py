@@ -33,6 +33,8 @@ ARG_TARGETS = {
 # Endpoints whose ids come in a form (POST) or a query (GET): what they send.
 FORM_TARGETS = {
     ("deliveries.requeue", "POST"): lambda ids: {"delivery": ids["delivery"]},
+    ("deliveries.lrs_requeue", "POST"): lambda ids: {"statement": ids["statement"]},
+    ("deliveries.lrs_email", "POST"): lambda ids: {"endpoint": ids["lrs"], "send_email": "y"},
     ("credentials.revoke", "POST"): lambda ids: {"reason": "matrice"},
     ("management.manage_home", "GET"): lambda ids: {"context": ids["run"]},
     ("management.manage_post", "POST"): lambda ids: {
@@ -63,6 +65,7 @@ ALLOWED = {
     policy.COURSE_RUN: {"mentor_of_cohort", "coordinator_of_run", "local_coordinator"},
     policy.ACTING_RUN: {"coordinator_of_run"},
     policy.REFERENCE: set(ACTORS),
+    policy.PLATFORM_WIDE: {"local_coordinator"},
 }
 REFUSED_STATUSES = {400, 403, 404}
 
