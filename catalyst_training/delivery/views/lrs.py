@@ -40,7 +40,7 @@ def lrs_requeue():
     """Send one statement again now, or every dead letter."""
     form = StatementRequeueForm()
     if not form.validate_on_submit():
-        abort(400, _("Formulaire expiré : rechargez la page."))
+        abort(400, _("Formulaire expiré : rechargez la page."))
     raw = (form.statement.data or "").strip()
     statement_pk = parse_id(raw)
     if raw and statement_pk is None:
@@ -60,7 +60,7 @@ def lrs_email():
     """Let an LRS of the coordinator's platform name people by email, or stop it."""
     form = LrsEmailForm()
     if not form.validate_on_submit():
-        abort(400, _("Formulaire expiré : rechargez la page."))
+        abort(400, _("Formulaire expiré : rechargez la page."))
     endpoint_pk = parse_id((form.endpoint.data or "").strip())
     if endpoint_pk is None or not admin.set_send_email(endpoint_pk, form.send_email.data, _scope()):
         abort(404, _("Entrepôt de traces inconnu."))
