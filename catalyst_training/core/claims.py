@@ -2,19 +2,23 @@
 
 The outbox (grade deliveries) and the roster-sync jobs are queues in the database, polled by any
 number of workers on any node. PostgreSQL locks the chosen rows with FOR UPDATE SKIP LOCKED;
-SQLite serialises writers, so each candidate gets one conditional UPDATE whose rowcount says
-whether this worker won it.
+SQLite serialises writers, so one UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING id claims
+the batch atomically (SQLite 3.35+; before that, each candidate gets one conditional UPDATE whose
+rowcount says whether this worker won it).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import sqlite3
+
 from sqlalchemy import bindparam, select, update
 
 from ..extensions import db
 
 NO_SYNC = {"synchronize_session": False}
+SQLITE_RETURNING = sqlite3.sqlite_version_info >= (3, 35)
 
 
 def claim_rows(
@@ -36,6 +40,13 @@ def claim_rows(
                 update(model).where(model.id.in_(ids)).values(**values), execution_options=NO_SYNC
             )
         return ids
+    if SQLITE_RETURNING:
+        chosen = select(model.id).where(ready).order_by(*order).limit(limit).scalar_subquery()
+        claimed = db.session.execute(
+            update(model).where(model.id.in_(chosen)).values(**values).returning(model.id),
+            execution_options=NO_SYNC,
+        )
+        return sorted(claimed.scalars())
     candidates = list(
         db.session.scalars(select(model.id).where(ready).order_by(*order).limit(max(5, limit * 2)))
     )
