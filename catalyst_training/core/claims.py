@@ -9,9 +9,8 @@ rowcount says whether this worker won it).
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlite3
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from ...auth.models import Context, Membership, ResourceLink, User
 from ...content.services import current_versions
 from ...core import events
+from ...core.clock import clock_of
 from ...core.models import aware
 from ...extensions import db
 from ...learning.models import COMPLETED, ModuleProgress
@@ -139,7 +140,7 @@ def record(lrs: LrsEndpoint, who: Who, statements: list[dict]) -> int:
             select(XapiStatement.statement_id).where(XapiStatement.statement_id.in_(ids))
         )
     )
-    added = 0
+    added, now = 0, clock_of().now()
     for body in statements:
         if body["id"] in known:
             continue
@@ -155,6 +156,7 @@ def record(lrs: LrsEndpoint, who: Who, statements: list[dict]) -> int:
                 timestamp=_parse(body["timestamp"]),
                 body=body,
                 state=PENDING,
+                next_attempt_at=now,
             )
         )
         added += 1

@@ -38,7 +38,7 @@ def statements_url(base: str) -> str:
     return base.rstrip("/") + "/statements"
 
 
-def post(lrs: LrsEndpoint, password: str, bodies: list[dict]) -> int:
+def post(lrs: Any, password: str, bodies: list[dict]) -> int:
     """POST statements to the LRS; its status, or DeliveryError when it did not take them."""
     try:
         answer = outbound.request(
@@ -63,7 +63,7 @@ def post(lrs: LrsEndpoint, password: str, bodies: list[dict]) -> int:
     raise DeliveryError(f"LRS answered {status}: {detail}", permanent=permanent, status=status)
 
 
-def _send(lrs: LrsEndpoint, rows: list[Any], clock: Clock) -> dict[int, dict]:
+def _send(lrs: Any, rows: list[Any], clock: Clock) -> dict[int, dict]:
     """Outcome values of each row of one LRS."""
     try:
         password = decrypt_secret(lrs.password_encrypted)
@@ -104,11 +104,15 @@ def run_batch(worker: str, clock: Clock) -> Counter:
     ).all()
     endpoints = {
         e.id: e
-        for e in db.session.scalars(
-            select(LrsEndpoint).where(LrsEndpoint.id.in_({r.lrs_id for r in rows}))
-        )
-    }
-    db.session.expunge_all()
+        for e in db.session.execute(
+            select(
+                LrsEndpoint.id,
+                LrsEndpoint.url,
+                LrsEndpoint.username,
+                LrsEndpoint.password_encrypted,
+            ).where(LrsEndpoint.id.in_({r.lrs_id for r in rows}))
+        ).all()
+    }  # plain rows: nothing is loaded lazily during the HTTP calls
     db.session.rollback()  # no transaction stays open during the HTTP calls
     by_lrs: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
