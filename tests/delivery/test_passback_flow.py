@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from catalyst_training.core.models import utcnow
 from catalyst_training.delivery.models import DEAD, DELIVERED, PENDING
 from catalyst_training.delivery.transports import ags
@@ -12,7 +10,8 @@ from catalyst_training.learning import progress
 from catalyst_training.learning.models import Submission
 from catalyst_training.learning.modules import current_module
 from tests.delivery.helpers import SLUG, deliveries, drain
-from tests.learning.helpers import csrf, right_answers
+from tests.delivery.journey import hand_in, pass_quiz
+from tests.learning.helpers import csrf
 from tests.platform import TestPlatform
 
 
@@ -26,28 +25,9 @@ def _learner(platform, user_id: str, ags_claim: dict) -> TestPlatform:
     return session
 
 
-def _pass_quiz(session) -> None:
-    module, _version = current_module(SLUG)
-    base = session.base + f"/learn/m/{SLUG}"
-    session.get(f"{base}/lessons/{module.lessons[0].id}", timeout=10)
-    page = session.get(f"{base}/quiz", timeout=10)
-    resp = session.post(
-        f"{base}/quiz/start",
-        data={"csrf_token": csrf(page.text)},
-        allow_redirects=False,
-        timeout=10,
-    )
-    attempt = session.base + urlsplit(resp.headers["Location"]).path
-    page = session.get(attempt, timeout=10)
-    data = {"csrf_token": csrf(page.text), "action": "submit", **right_answers(module.quiz)}
-    assert session.post(attempt, data=data, allow_redirects=False, timeout=10).status_code == 303
-
-
-def _submit_assignment(session) -> None:
-    url = session.base + f"/learn/m/{SLUG}/assignment"
-    page = session.get(url, timeout=10)
-    data = {"csrf_token": csrf(page.text), "text": "Mon territoire", "submit": "1"}
-    assert session.post(url, data=data, allow_redirects=False, timeout=10).status_code == 303
+def _study(session) -> None:
+    read_lessons(session)
+    pass_quiz(session)
 
 
 def test_learner_passes_quiz_and_the_declarative_line_item_gets_the_grades(outbox, platform):
@@ -56,7 +36,7 @@ def test_learner_passes_quiz_and_the_declarative_line_item_gets_the_grades(outbo
     learner = _learner(
         platform, "learner-1", {"lineitems_url": store.lineitems_url(), "lineitem_url": lineitem}
     )
-    _pass_quiz(learner)
+    _study(learner)
     assert drain() == {DELIVERED: 1}
     (quiz,) = store.received("learner-1")
     assert (quiz["scoreGiven"], quiz["activityProgress"], quiz["gradingProgress"]) == (
@@ -67,7 +47,7 @@ def test_learner_passes_quiz_and_the_declarative_line_item_gets_the_grades(outbo
     assert store.scores[0]["lineitem"] == lineitem
     assert store.scores[0]["headers"]["Content-Type"] == "application/vnd.ims.lis.v1.score+json"
     # Handed in, awaiting a mentor: Submitted + PendingManual.
-    _submit_assignment(learner)
+    hand_in(learner)
     drain()
     last = store.received("learner-1")[-1]
     assert (last["activityProgress"], last["gradingProgress"]) == ("Submitted", "PendingManual")
@@ -92,7 +72,7 @@ def test_learner_passes_quiz_and_the_declarative_line_item_gets_the_grades(outbo
 def test_programmatic_line_item_when_the_launch_has_none(outbox, platform):
     store = platform.ags
     for user_id in ("learner-1", "learner-2"):
-        _pass_quiz(_learner(platform, user_id, {"lineitems_url": store.lineitems_url()}))
+        _study(_learner(platform, user_id, {"lineitems_url": store.lineitems_url()}))
     assert drain() == {DELIVERED: 2}
     (item,) = [i for i in store.lineitems.values() if i.get("tag") == ags.LINEITEM_TAG]
     assert item["resourceId"] == SLUG and item["resourceLinkId"] == "rl1"
@@ -109,7 +89,7 @@ def test_coordinator_sees_dead_letters_and_requeues_them(outbox, platform):
         "learner-1",
         {"lineitems_url": store.lineitems_url(), "scores_service_enabled": False},
     )
-    _pass_quiz(learner)
+    _study(learner)
     assert drain() == {DEAD: 1}
     assert get_page(learner, "/console/deliveries/").status_code == 403
     coordinator = TestPlatform.session()

@@ -6,8 +6,8 @@ import uuid
 
 from catalyst_training.extensions import db
 from catalyst_training.lti.models import Platform
+from tests.delivery.journey import hand_in, launch, mentor_decides, pass_quiz, read_lessons
 from tests.delivery.xapi.helpers import delivered_ids, drain_xapi, of, states
-from tests.delivery.xapi.journey import hand_in, launch, mentor_decides, pass_quiz, read_lessons
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 

@@ -10,8 +10,8 @@ from catalyst_training.delivery.models import DELIVERED, PENDING
 from catalyst_training.delivery.xapi import endpoints, transport
 from catalyst_training.delivery.xapi.models import XapiStatement
 from catalyst_training.extensions import db
+from tests.delivery.journey import hand_in, launch, pass_quiz, read_lessons
 from tests.delivery.xapi.helpers import drain_xapi, of, states
-from tests.delivery.xapi.journey import hand_in, launch, pass_quiz, read_lessons
 from tests.delivery.xapi.ralph import PASSWORD, USER, Ralph
 
 

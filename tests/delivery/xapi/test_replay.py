@@ -6,8 +6,8 @@ import uuid
 
 from catalyst_training.delivery.xapi.models import XapiStatement
 from catalyst_training.extensions import db
+from tests.delivery.journey import hand_in, launch, pass_quiz, read_lessons
 from tests.delivery.xapi.helpers import drain_xapi, of
-from tests.delivery.xapi.journey import hand_in, launch, pass_quiz, read_lessons
 from tests.delivery.xapi.ralph import PASSWORD, USER
 
 

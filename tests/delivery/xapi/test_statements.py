@@ -18,20 +18,25 @@ from tests.delivery.xapi.ralph import HEADERS, PASSWORD, USER
 from tests.mentoring.helpers import build_world
 
 
+def _peer(world, day: int, kind: str = "visit") -> None:
+    """Learner A attends a peer exchange of their cohort on 2026-03-<day>."""
+    peer.record_session(
+        world.cohort_a,
+        kind,
+        date(2026, 3, day),
+        world.cohort_a.territory,
+        [world.learner_a.id],
+        world.mentor_a.id,
+    )
+
+
 def _rows(verb: str) -> list[XapiStatement]:
     return list(db.session.scalars(select(XapiStatement).filter_by(verb=verb)))
 
 
 def test_a_peer_exchange_is_attended_by_each_participant(app, programme, lrs, ralph_server):
     world = build_world()
-    peer.record_session(
-        world.cohort_a,
-        "visit",
-        date(2026, 3, 2),
-        world.cohort_a.territory,
-        [world.learner_a.id],
-        world.mentor_a.id,
-    )
+    _peer(world, 2)
     db.session.commit()
     (row,) = _rows("attended")
     body = row.body
@@ -48,14 +53,7 @@ def test_a_peer_exchange_is_attended_by_each_participant(app, programme, lrs, ra
 
 def test_no_lrs_no_statement_and_other_platforms_unaffected(app, programme):
     world = build_world()
-    peer.record_session(
-        world.cohort_a,
-        "visit",
-        date(2026, 3, 2),
-        world.cohort_a.territory,
-        [world.learner_a.id],
-        world.mentor_a.id,
-    )
+    _peer(world, 2)
     db.session.commit()
     assert _rows("attended") == []
     # An LRS of another platform does not receive this platform's people.
@@ -64,14 +62,7 @@ def test_no_lrs_no_statement_and_other_platforms_unaffected(app, programme):
     other = add_platform_b(world)
     endpoints.configure(other.platform.id, "https://lrs.other.test/xAPI/", "u", "p")
     db.session.commit()
-    peer.record_session(
-        world.cohort_a,
-        "meeting",
-        date(2026, 3, 3),
-        world.cohort_a.territory,
-        [world.learner_a.id],
-        world.mentor_a.id,
-    )
+    _peer(world, 3, "meeting")
     db.session.commit()
     assert _rows("attended") == []
 
@@ -81,14 +72,7 @@ def test_emails_only_when_enabled(app, programme, lrs):
     world.learner_a.email = "learner.a@example.org"
     lrs.send_email = True
     db.session.commit()
-    peer.record_session(
-        world.cohort_a,
-        "visit",
-        date(2026, 3, 2),
-        world.cohort_a.territory,
-        [world.learner_a.id],
-        world.mentor_a.id,
-    )
+    _peer(world, 2)
     db.session.commit()
     (row,) = _rows("attended")
     assert row.body["actor"] == {"objectType": "Agent", "mbox": "mailto:learner.a@example.org"}
@@ -97,14 +81,7 @@ def test_emails_only_when_enabled(app, programme, lrs):
 def test_a_statement_the_lrs_refuses_is_dead_alone(app, programme, lrs, ralph_server):
     world = build_world()
     for day in (2, 3, 4):
-        peer.record_session(
-            world.cohort_a,
-            "visit",
-            date(2026, 3, day),
-            world.cohort_a.territory,
-            [world.learner_a.id],
-            world.mentor_a.id,
-        )
+        _peer(world, day)
     db.session.commit()
     rows = _rows("attended")
     assert len(rows) == 3
@@ -132,14 +109,7 @@ def test_a_statement_the_lrs_refuses_is_dead_alone(app, programme, lrs, ralph_se
 def test_wrong_credentials_delay_and_lose_nothing(app, programme, clock, ralph_server):
     endpoints.configure(None, ralph_server.base_url, USER, "not-the-password")
     world = build_world()
-    peer.record_session(
-        world.cohort_a,
-        "visit",
-        date(2026, 3, 2),
-        world.cohort_a.territory,
-        [world.learner_a.id],
-        world.mentor_a.id,
-    )
+    _peer(world, 2)
     db.session.commit()
     from catalyst_training.delivery.xapi import transport
 
