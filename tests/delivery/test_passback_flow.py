@@ -10,7 +10,7 @@ from catalyst_training.learning import progress
 from catalyst_training.learning.models import Submission
 from catalyst_training.learning.modules import current_module
 from tests.delivery.helpers import SLUG, deliveries, drain
-from tests.delivery.journey import hand_in, pass_quiz
+from tests.delivery.journey import hand_in, pass_quiz, read_lessons
 from tests.learning.helpers import csrf
 from tests.platform import TestPlatform
 
