@@ -6,12 +6,14 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import MetaData, select
 
 from catalyst_training.auth import roles
 from catalyst_training.auth.models import Context, Membership, ResourceLink, User
 from catalyst_training.core.models import utcnow
-from catalyst_training.credentials.models import Certificate
+from catalyst_training.credentials import badges
+from catalyst_training.credentials.models import MODULE, Certificate
 from catalyst_training.delivery.models import DEAD, GradeDelivery
 from catalyst_training.extensions import db
 from catalyst_training.learning import services
@@ -92,6 +94,12 @@ def build_tenancy() -> Tenancy:
         active_key=f"{world.learner_a.id}:programme:matrix",
     )
     db.session.add(certificate)
+    db.session.flush()
+    with current_app.test_request_context():  # a base URL for the badge's ids
+        badge = badges.issue(
+            world.learner_a, MODULE, {"programme": "Programme", "modules": [{"slug": SLUG}]},
+            world.context.id, f"{world.learner_a.id}:module:matrix", utcnow(),
+        )  # fmt: skip
     db.session.commit()
     run_a1 = world.context.id
     found = Tenancy()
@@ -104,6 +112,7 @@ def build_tenancy() -> Tenancy:
         "territory": world.cohort_a.territory_id,
         "delivery": delivery.id,
         "certificate": certificate.id,
+        "badge": badge.id,
         "run": run_a1,
     }
     found.actors = {

@@ -29,11 +29,13 @@ ARG_TARGETS = {
     "cohort_id": "cohort",
     "territory_id": "territory",
     "certificate_id": "certificate",
+    "badge_id": "badge",
 }
 # Endpoints whose ids come in a form (POST) or a query (GET): what they send.
 FORM_TARGETS = {
     ("deliveries.requeue", "POST"): lambda ids: {"delivery": ids["delivery"]},
     ("credentials.revoke", "POST"): lambda ids: {"reason": "matrice"},
+    ("credentials.revoke_badge", "POST"): lambda ids: {"reason": "matrice"},
     ("management.manage_home", "GET"): lambda ids: {"context": ids["run"]},
     ("management.manage_post", "POST"): lambda ids: {
         "action": "move",

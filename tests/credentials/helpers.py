@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
+from catalyst_training.content.services import sync_modules
 from catalyst_training.core.models import utcnow
 from catalyst_training.extensions import db
 from catalyst_training.learning.modules import current_module
@@ -19,24 +23,25 @@ def complete_programme(world: World, learner=None, days_ago: int = 10) -> None:
 SECOND = "module-deux"
 
 
-def two_module_programme(app, tmp_path) -> None:
-    """The sample programme plus a copy of its module (slug `module-deux`, order 2), synced."""
-    import shutil
-    from pathlib import Path
-
-    from catalyst_training.content.services import sync_modules
-
-    root = tmp_path / "programme"
-    shutil.copytree(Path(app.config["CONTENT_PATH"]), root)
-    shutil.copytree(root / "01-module-exemple", root / "02-module-deux")
-    yaml = root / "02-module-deux" / "module.yaml"
-    text = yaml.read_text("utf-8").replace(f"slug: {SLUG}", f"slug: {SECOND}")
-    text = text.replace('title: "Module d\'exemple"', 'title: "Deuxième module"')
-    yaml.write_text(text.replace("order: 1", "order: 2"), "utf-8")
-    app.config["CONTENT_PATH"] = str(root)
+def copy_module(root: Path, source: str, target: str, slug: str, order: int, title: str) -> None:
+    """Copy a module folder under a new slug, order and title, then sync the programme."""
+    shutil.copytree(root / source, root / target)
+    yaml = root / target / "module.yaml"
+    text = yaml.read_text("utf-8")
+    text = re.sub(r"(?m)^slug: .*$", f"slug: {slug}", text)
+    text = re.sub(r"(?m)^title: .*$", f'title: "{title}"', text)
+    yaml.write_text(re.sub(r"(?m)^order: .*$", f"order: {order}", text), "utf-8")
     report = sync_modules(str(root))
     assert not report.problems, report.problems
     db.session.commit()
+
+
+def two_module_programme(app, tmp_path: Path) -> None:
+    """The sample programme plus a copy of its module (slug `module-deux`, order 2), synced."""
+    root = tmp_path / "programme"
+    shutil.copytree(Path(app.config["CONTENT_PATH"]), root)
+    app.config["CONTENT_PATH"] = str(root)
+    copy_module(root, "01-module-exemple", "02-module-deux", SECOND, 2, "Deuxième module")
 
 
 def complete_module(world: World, slug: str, learner=None, days_ago: int = 10) -> None:
