@@ -121,13 +121,21 @@ def _withdrawn(rows: list, kind: str, slugs: list[str]) -> bool:
     return False
 
 
-def ensure_due(user_id: int, now: datetime) -> int:
+def ensure_due(
+    user_id: int, now: datetime, certs: list[Certificate] | None = None,
+    held: list[Badge] | None = None,
+) -> int:  # fmt: skip
     """Sign the badges a learner is due but never got (completed where no base URL was known,
-    or before badges existed); how many were signed. Nothing is re-issued after a revocation."""
+    or before badges existed); how many were signed. Nothing is re-issued after a revocation.
+
+    `certs` and `held` are the learner's certificates and badges when the caller has them.
+    """
     if badges.base_url() is None:
         return 0
-    certs = list(db.session.scalars(select(Certificate).where(Certificate.user_id == user_id)))
-    held = list(db.session.scalars(select(Badge).where(Badge.user_id == user_id)))
+    if certs is None:
+        certs = list(db.session.scalars(select(Certificate).where(Certificate.user_id == user_id)))
+    if held is None:
+        held = list(db.session.scalars(select(Badge).where(Badge.user_id == user_id)))
     linked = {b.certificate_id for b in held}
     signed = 0
     for cert in certs:

@@ -42,15 +42,17 @@ class Panel:
     per_module: bool
 
 
-def held_badges(user_id: int) -> list[HeldBadge]:
+def held_badges(user_id: int, certs: list[Certificate]) -> list[HeldBadge]:
     """The learner's badges, signing first those due but never signed (no base URL back then).
 
     A page is where a base URL is known: signing there is the lazy path, committed at once.
     """
-    if awards.ensure_due(user_id, clock_of().now()):
+    rows = badges.badges_of(user_id)  # erasure clears user_id with the JWT: these are all
+    if awards.ensure_due(user_id, clock_of().now(), certs, rows):
         db.session.commit()
+        rows = badges.badges_of(user_id)
     found = []
-    for badge in badges.badges_of(user_id):
+    for badge in rows:
         achievement = badges.credential_of(badge)["credentialSubject"]["achievement"]
         found.append(HeldBadge(badge, str(achievement.get("name") or "")))
     return found
@@ -62,7 +64,7 @@ def panel(user_id: int | None = None) -> Panel:
     if user_id is None:
         user_id = acting.user_id if acting is not None else None
     items = certificates_of(user_id) if user_id is not None else []
-    held = held_badges(user_id) if user_id is not None else []
+    held = held_badges(user_id, items) if user_id is not None else []
     can_manage = acting is not None and acting.role == roles.COORDINATOR
     per_module = current_app.config.get("CERTIFICATES_FOR") == MODULE
     return Panel(items, held, can_manage and user_id != acting.user_id, per_module)
