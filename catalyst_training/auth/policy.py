@@ -134,6 +134,11 @@ POLICY: dict[str, Rule] = {
     "credentials.revocations": PUBLIC,
     "credentials.issuer": PUBLIC,
     "credentials.achievement_image": PUBLIC,
+    # credentials: every module and programme badge, by its id (certificate or not)
+    "credentials.held_badge_json": Rule(ANY, FOLLOWED),
+    "credentials.held_badge_jwt": Rule(ANY, FOLLOWED),
+    "credentials.held_badge_png": Rule(ANY, FOLLOWED),
+    "credentials.revoke_badge": Rule(COORDINATOR, FOLLOWED),
     # reporting: read-only console
     "reporting.home": Rule(COORDINATOR, COURSE_RUN),
     "reporting.export": Rule(COORDINATOR, COURSE_RUN),

@@ -1,8 +1,7 @@
-"""Issuing, signing (VC-JWT) and checking the Open Badge of a certificate (flush only).
+"""Signing (VC-JWT), finding and checking Open Badges (flush only); `awards` decides when.
 
-A badge is signed once, when its certificate is issued (or, for a certificate issued before
-badges existed, on its first download or verification), with the tool's current RSA key: RS256,
-compact JWS, header `kid` = the URL serving that public key. Its status is its certificate's.
+A badge is signed once, with the tool's current RSA key: RS256, compact JWS, header `kid` = the
+URL serving that public key. Its status is its certificate's when linked to one, else its own.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from ..extensions import db
 from ..lti import keys
 from ..lti.models import ToolKey
 from . import openbadge
-from .models import VALID, Badge, Certificate
+from .models import MODULE, VALID, Badge, Certificate
 
 ALGORITHM = "RS256"
 KEY_PATH = "/credentials/keys/"
@@ -58,8 +57,23 @@ def kid_url(badge: Badge) -> str | None:
 
 
 def badge_of_certificate(certificate_id: int) -> Badge | None:
-    """The badge recorded for a certificate, if any."""
+    """The badge linked to a certificate, if any."""
     return db.session.scalar(select(Badge).where(Badge.certificate_id == certificate_id))
+
+
+def standing(active_key: str) -> Badge | None:
+    """The badge holding an achievement's key (it may no longer stand: see `Badge.stands`)."""
+    return db.session.scalar(select(Badge).where(Badge.active_key == active_key))
+
+
+def badges_of(user_id: int) -> list[Badge]:
+    """A learner's badges still holding their JWT: the programme's first, then by module."""
+    rows = db.session.scalars(
+        select(Badge)
+        .where(Badge.user_id == user_id, Badge.jwt.is_not(None))
+        .order_by(Badge.kind.desc(), Badge.module_slug, Badge.issued_at.desc(), Badge.id.desc())
+    )
+    return list(rows)
 
 
 def by_uuid(value: str) -> Badge | None:
@@ -92,24 +106,35 @@ def sign(body: dict[str, Any], key: ToolKey, base: str) -> str:
     return jwt.encode(claims, private, algorithm=ALGORITHM, headers=headers)
 
 
-def issue(cert: Certificate, now: datetime) -> Badge | None:
-    """Sign and record the badge of a valid certificate (None when it cannot have one now)."""
-    if cert.user_id is None or cert.status != VALID:
-        return None
+def issue(
+    user: User, kind: str, facts: dict[str, Any], context_id: int | None, active_key: str,
+    now: datetime, cert: Certificate | None = None,
+) -> Badge | None:  # fmt: skip
+    """Sign and record a badge (None outside a request without BASE_URL: it is signed later).
+
+    `facts` are what the credential states (the certificate's when linked, else a snapshot);
+    `active_key` the achievement's key, which the database keeps unique among standing badges.
+    """
     base = base_url()
-    user = db.session.get(User, cert.user_id)
-    if base is None or user is None:
-        return None  # outside a request without BASE_URL: signed lazily, on first use
+    if base is None:
+        return None
     key = keys.ensure_key()
     days = int(current_app.config.get("BADGE_VALID_DAYS") or 0)
     now = aware(now).replace(microsecond=0)
     until = now + timedelta(days=days) if days > 0 else None
     credential_id = f"urn:uuid:{uuid.uuid4()}"
     sub = user.sub or f"user:{user.id}"
-    body = openbadge.credential(cert, sub, credential_id, now, until, base)
+    code = cert.code if cert is not None else None
+    body = openbadge.credential(kind, facts, code, sub, credential_id, now, until, base)
+    modules = facts.get("modules") or [{}]
     badge = Badge(
         credential_id=credential_id,
-        certificate_id=cert.id,
+        user_id=user.id,
+        context_id=context_id,
+        kind=kind,
+        module_slug=modules[0].get("slug") if kind == MODULE else None,
+        certificate=cert,
+        active_key=active_key,
         jwt=sign(body, key, base),
         kid=key.kid,
         issued_at=now,
@@ -118,14 +143,11 @@ def issue(cert: Certificate, now: datetime) -> Badge | None:
     try:
         with db.session.begin_nested():
             db.session.add(badge)
-    except IntegrityError:  # a concurrent first download signed it first
-        return badge_of_certificate(cert.id)
+    except IntegrityError:  # a concurrent request signed this achievement's badge first
+        if badge in db.session:
+            db.session.expunge(badge)
+        return standing(active_key) or (badge_of_certificate(cert.id) if cert else None)
     return badge
-
-
-def ensure(cert: Certificate, now: datetime) -> Badge | None:
-    """The certificate's badge, signed now if it was issued before badges existed."""
-    return badge_of_certificate(cert.id) or issue(cert, now)
 
 
 def credential_of(badge: Badge) -> dict[str, Any]:
@@ -158,7 +180,7 @@ class Check:
 
 
 def check(token: str, now: datetime) -> Check:
-    """Verify a compact VC-JWT: signature by kid, validity dates, then its certificate's status."""
+    """Verify a compact VC-JWT: signature by kid, validity dates, then the badge's status."""
     try:
         header = jwt.get_unverified_header(token)
         kid = str(header.get("kid") or "").rsplit("/", 1)[-1]
@@ -191,14 +213,21 @@ def check(token: str, now: datetime) -> Check:
 
 
 def revocation_list(base: str) -> dict[str, Any]:
-    """The 1EdTech revocation list: ids of badges whose certificate was revoked or superseded.
+    """The 1EdTech revocation list: ids of badges revoked or superseded (or their certificate).
 
     No reasons: a coordinator's reason is shown to whoever holds the code, not to everyone.
     """
     rows = db.session.scalars(
         select(Badge.credential_id)
-        .join(Certificate, Certificate.id == Badge.certificate_id)
-        .where(or_(Certificate.revoked_at.is_not(None), Certificate.superseded_at.is_not(None)))
+        .outerjoin(Certificate, Certificate.id == Badge.certificate_id)
+        .where(
+            or_(
+                Certificate.revoked_at.is_not(None),
+                Certificate.superseded_at.is_not(None),
+                Badge.certificate_id.is_(None)
+                & or_(Badge.revoked_at.is_not(None), Badge.superseded_at.is_not(None)),
+            )
+        )
         .order_by(Badge.id)
     )
     return {

@@ -10,7 +10,7 @@ from ..auth.personal_data import operator
 from ..core.clock import clock_of
 from ..extensions import db
 from ..learning.models import COMPLETED, ModuleProgress
-from . import services
+from . import awards, services
 from .models import Certificate
 
 certificates_cli = AppGroup("certificates", help="Certificates of completion.")
@@ -32,14 +32,20 @@ def list_certificates(show_all: bool) -> None:
 
 @certificates_cli.command("issue")
 def issue() -> None:
-    """Issue every certificate due and not issued yet (e.g. completions before this feature)."""
+    """Issue every certificate due and not issued yet (e.g. completions before this feature).
+
+    The badges due are signed too when CATALYST_BASE_URL is set (else on first use).
+    """
     now = clock_of().now()
     learners = db.session.scalars(
         select(ModuleProgress.user_id).where(ModuleProgress.status == COMPLETED).distinct()
     ).all()
     issued = sum(len(services.issue_due(user_id, now)) for user_id in learners)
+    signed = sum(awards.ensure_due(user_id, now) for user_id in learners)
     db.session.commit()
     click.echo(f"{issued} certificate(s) issued")
+    if signed:
+        click.echo(f"{signed} badge(s) signed")
 
 
 @certificates_cli.command("revoke")

@@ -84,18 +84,22 @@ def _kept(_mapper, _conn, _target) -> None:
     raise ValueError("certificates are kept: revoke instead")
 
 
-# Columns a recorded badge never changes: the credential as signed (erasure clears `jwt` in bulk).
+# Columns a recorded badge never changes: the credential as signed and whom it is for (erasure
+# clears `jwt`, `user_id` and `context_id` in bulk). `certificate_id` may go from NULL to a
+# certificate once (a certificate issued later for the same achievement is linked to it).
 BADGE_COLUMNS = frozenset(
-    {"credential_id", "certificate_id", "jwt", "kid", "issued_at", "valid_until"}
+    {"credential_id", "jwt", "kid", "issued_at", "valid_until", "user_id", "kind", "module_slug"}
 )
 
 
 class Badge(db.Model):
-    """The Open Badges 3.0 credential of a certificate: its compact VC-JWT, as signed.
+    """An Open Badges 3.0 credential (compact VC-JWT, as signed) of a module or the programme.
 
-    One per certificate. It has no status of its own: it is valid, revoked or superseded when
-    its certificate is (`status`), so the two can never disagree. The JWT is kept as issued, so a
-    later key rotation does not change it (the signing key stays published under its `kid`).
+    Every completed module and the completed programme get one, whatever CERTIFICATES_FOR says.
+    When a certificate exists for the same achievement the badge is linked to it and takes its
+    status (`status`): revoking or superseding the certificate revokes the badge, and the two can
+    never disagree. A badge without a certificate has its own revoked/superseded columns. The JWT
+    is kept as issued, so a later key rotation does not change it.
     """
 
     __tablename__ = "badges"
@@ -103,16 +107,29 @@ class Badge(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # urn:uuid:<uuid4>: the credential's `id` and the JWT's `jti`.
     credential_id: Mapped[str] = mapped_column(String(45), unique=True)
-    certificate_id: Mapped[int] = mapped_column(
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    context_id: Mapped[int | None] = mapped_column(ForeignKey("contexts.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20), default=PROGRAMME)
+    module_slug: Mapped[str | None] = mapped_column(String(100))
+    certificate_id: Mapped[int | None] = mapped_column(
         ForeignKey("certificates.id", ondelete="CASCADE"), unique=True
     )
+    # user:kind:modules of a standing badge, NULL once it no longer stands: the database refuses
+    # a second standing badge for the same achievement (two requests completing at once).
+    active_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     # NULL once the holder's personal data was erased (the row stays for the revocation list).
     jwt: Mapped[str | None] = mapped_column(Text)
     kid: Mapped[str] = mapped_column(String(64), index=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Only for a badge without a certificate (a linked badge takes its certificate's status).
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    certificate: Mapped[Certificate] = relationship(lazy="joined")
+    certificate: Mapped[Certificate | None] = relationship(lazy="joined")
 
     @property
     def uuid(self) -> str:
@@ -121,18 +138,41 @@ class Badge(db.Model):
 
     @property
     def status(self) -> str:
-        """Its certificate's status: revoking or superseding the certificate revokes the badge."""
-        return self.certificate.status
+        """Its certificate's status if it has one, else its own (revocation wins)."""
+        if self.certificate is not None:
+            return self.certificate.status
+        if self.revoked_at is not None:
+            return REVOKED
+        if self.superseded_at is not None:
+            return SUPERSEDED
+        return VALID
+
+    @property
+    def reason(self) -> str | None:
+        """Why it was revoked (its certificate's reason when linked)."""
+        if self.certificate is not None:
+            return self.certificate.revoked_reason
+        return self.revoked_reason
+
+    @property
+    def stands(self) -> bool:
+        """Still the learner's badge for its achievement (neither revoked nor replaced)."""
+        if self.certificate is not None:
+            return self.certificate.active_key is not None
+        return self.active_key is not None and self.status == VALID
 
 
 @event.listens_for(Badge, "before_update")
 def _badge_immutable(_mapper, _conn, target: Badge) -> None:
     state = inspect(target)
     changed = [c for c in BADGE_COLUMNS if state.attrs[c].history.has_changes()]
+    linked = state.attrs["certificate_id"].history
+    if linked.has_changes() and any(old is not None for old in linked.deleted):
+        changed.append("certificate_id")  # linking once is allowed, relinking is not
     if changed:
         raise ValueError(f"an issued badge is immutable: {sorted(changed)}")
 
 
 @event.listens_for(Badge, "before_delete")
 def _badge_kept(_mapper, _conn, _target) -> None:
-    raise ValueError("badges are kept: revoke their certificate instead")
+    raise ValueError("badges are kept: revoke them instead")

@@ -1,4 +1,7 @@
-"""The Open Badges 3.0 credential of a certificate: an `OpenBadgeCredential`, as plain JSON.
+"""The Open Badges 3.0 credential of a module or the programme: an `OpenBadgeCredential`.
+
+It is built from the facts a certificate states (`facts.snapshot`): the certificate's own when the
+badge is linked to one, else the same snapshot taken when the badge is issued.
 
 The credential's text is French (like the certificate's PDF), whatever the request's locale. It
 names the issuer (the organisation running the programme), the achievement (a module or the
@@ -19,7 +22,7 @@ from flask import current_app
 
 from ..core.models import aware
 from ..learning.modules import current_module
-from .models import MODULE, Certificate
+from .models import MODULE
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 CONTEXTS = [
@@ -42,17 +45,17 @@ def iso(value: datetime) -> str:
     return aware(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def achievement_name(cert: Certificate) -> str:
+def achievement_name(kind: str, facts: dict[str, Any]) -> str:
     """The achievement's key in URLs: `programme` or `module-<slug>`."""
-    if cert.kind == MODULE and cert.module_slugs:
-        return f"module-{cert.module_slugs[0]}"
+    modules = facts.get("modules") or []
+    if kind == MODULE and modules:
+        return f"module-{modules[0].get('slug', '')}"
     return "programme"
 
 
-def title(cert: Certificate) -> str:
+def title(kind: str, facts: dict[str, Any]) -> str:
     """What the badge is for: the module's title, or the programme's."""
-    facts = cert.facts or {}
-    if cert.kind == MODULE:
+    if kind == MODULE:
         modules = facts.get("modules") or [{}]
         return str(modules[0].get("title") or modules[0].get("slug") or "Module")
     return str(facts.get("programme") or current_app.config.get("CERTIFICATE_PROGRAMME") or "")
@@ -82,11 +85,11 @@ def _module_rule(slug: str, title_: str) -> str:
     return f"« {title_} » : {rule or 'le terminer'}"
 
 
-def criteria(cert: Certificate) -> str:
+def criteria(kind: str, facts: dict[str, Any]) -> str:
     """The criteria narrative (Markdown, French): what was required, module by module."""
-    modules = (cert.facts or {}).get("modules") or []
+    modules = facts.get("modules") or []
     rules = [_module_rule(m.get("slug", ""), m.get("title") or m.get("slug", "")) for m in modules]
-    if cert.kind == MODULE:
+    if kind == MODULE:
         head = "Badge délivré à qui a terminé ce module du parcours, c'est-à-dire :"
     else:
         head = "Badge délivré à qui a terminé chacun des modules du parcours :"
@@ -121,34 +124,47 @@ def identity(sub: str) -> dict[str, Any]:
     }
 
 
-def achievement(cert: Certificate, base: str) -> dict[str, Any]:
+def achievement(kind: str, facts: dict[str, Any], base: str) -> dict[str, Any]:
     """The Achievement: what the badge recognises, with its criteria and image."""
-    name = achievement_name(cert)
-    what = title(cert)
-    facts = cert.facts or {}
+    name = achievement_name(kind, facts)
+    what = title(kind, facts)
     programme = facts.get("programme") or current_app.config.get("CERTIFICATE_PROGRAMME") or ""
-    if cert.kind == MODULE:
+    if kind == MODULE:
         description = f"Module « {what} » du parcours « {programme} »."
     else:
         description = f"Parcours complet « {what} »."
     return {
         "id": f"{base}/credentials/achievements/{name}",
         "type": ["Achievement"],
-        "achievementType": "Course" if cert.kind == MODULE else "LearningProgram",
+        "achievementType": "Course" if kind == MODULE else "LearningProgram",
         "name": what,
         "description": description,
-        "criteria": {"narrative": criteria(cert)},
+        "criteria": {"narrative": criteria(kind, facts)},
         "image": {"id": f"{base}/credentials/achievements/{name}.png", "type": "Image"},
     }
 
 
+def evidence(code: str, base: str) -> list[dict[str, Any]]:
+    """The certificate of completion a linked badge was issued with (its verification page)."""
+    return [
+        {
+            "id": f"{base}/verify/{code}",
+            "type": ["Evidence"],
+            "name": "Certificat de réalisation",
+            "description": f"Certificat de réalisation, code {code}.",
+        }
+    ]
+
+
 def credential(
-    cert: Certificate, sub: str, credential_id: str, issued: datetime, until: datetime | None,
-    base: str,
+    kind: str, facts: dict[str, Any], code: str | None, sub: str, credential_id: str,
+    issued: datetime, until: datetime | None, base: str,
 ) -> dict[str, Any]:  # fmt: skip
-    """The OpenBadgeCredential of a certificate, before signing."""
-    what = title(cert)
-    facts = cert.facts or {}
+    """The OpenBadgeCredential of a module or the programme, before signing.
+
+    `code` is the certificate's when the badge is issued with one (then named as evidence).
+    """
+    what = title(kind, facts)
     found: dict[str, Any] = {
         "@context": CONTEXTS,
         "id": credential_id,
@@ -161,22 +177,16 @@ def credential(
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "identifier": [identity(sub)],
-            "achievement": achievement(cert, base),
+            "achievement": achievement(kind, facts, base),
         },
-        "evidence": [
-            {
-                "id": f"{base}/verify/{cert.code}",
-                "type": ["Evidence"],
-                "name": "Certificat de réalisation",
-                "description": f"Certificat de réalisation, code {cert.code}.",
-            }
-        ],
         "credentialStatus": {
             "id": f"{base}/credentials/revocations.json",
             "type": REVOCATION_LIST,
         },
         "credentialSchema": [{"id": schema()["$id"], "type": SCHEMA_VALIDATOR}],
     }
+    if code is not None:
+        found["evidence"] = evidence(code, base)
     if facts.get("completed_at"):
         found["credentialSubject"]["activityEndDate"] = iso(
             datetime.fromisoformat(facts["completed_at"])

@@ -3,9 +3,10 @@
 A certificate is the person's proof of training: export lists every one with its code. Erasure
 revokes and anonymises them (no name, no link to the person) but keeps the row and its code, so
 a verifier holding the code is told the certificate was withdrawn rather than "unknown".
-Their Open Badges follow: exported with their signed JWT; on erasure revoked with their
-certificate and their JWT (which holds a salted hash of the platform id) cleared, the credential
-id kept for the revocation list.
+Their Open Badges (every module and programme badge, with or without a certificate) follow:
+exported with their signed JWT; on erasure revoked (a linked badge through its certificate,
+another by its own columns), their JWT (which holds a salted hash of the platform id) cleared and
+their link to the person removed, the credential id kept for the revocation list.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from ..auth import personal_data
 from ..auth.models import User
@@ -36,16 +37,15 @@ def export_person(user: User) -> dict[str, Any]:
         select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id)
     )
     certificates = [{**as_record(row, skip=("active_key",)), "status": row.status} for row in rows]
-    found = db.session.scalars(
-        select(Badge)
-        .join(Certificate, Certificate.id == Badge.certificate_id)
-        .where(Certificate.user_id == user.id)
-        .order_by(Badge.id)
-    )
+    found = db.session.scalars(select(Badge).where(Badge.user_id == user.id).order_by(Badge.id))
     return {
         "certificates": certificates,
         "badges": [
-            {**as_record(badge), "certificate": badge.certificate.code, "status": badge.status}
+            {
+                **as_record(badge, skip=("active_key",)),
+                "certificate": badge.certificate.code if badge.certificate else None,
+                "status": badge.status,
+            }
             for badge in found
         ],
     }
@@ -56,11 +56,20 @@ def erase_people(subjects: Subjects) -> None:
     ids = subjects.user_ids
     now = clock_of().now()
     where = Certificate.user_id.in_(ids)
-    # First, while the certificates still name the people: the badges' JWTs go.
+    # First, while the certificates still name the people: the badges' JWTs go. A badge without
+    # a certificate is revoked by its own columns; a linked one by its certificate, below.
+    linked = Badge.certificate_id.in_(select(Certificate.id).where(where))
+    held = or_(Badge.user_id.in_(ids), linked)
+    db.session.execute(
+        update(Badge)
+        .where(held, Badge.certificate_id.is_(None), Badge.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=ERASED_REASON)
+        .execution_options(synchronize_session=False)
+    )
     cleared = db.session.execute(
         update(Badge)
-        .where(Badge.certificate_id.in_(select(Certificate.id).where(where)))
-        .values(jwt=None)
+        .where(held)
+        .values(jwt=None, user_id=None, context_id=None, active_key=None)
         .execution_options(synchronize_session=False)
     )
     revoked = db.session.execute(
@@ -88,9 +97,6 @@ def count_people(user_ids: list[int]) -> dict[str, int]:
             select(func.count()).select_from(Certificate).where(held)
         ),
         "badges": db.session.scalar(
-            select(func.count())
-            .select_from(Badge)
-            .join(Certificate, Certificate.id == Badge.certificate_id)
-            .where(held)
+            select(func.count()).select_from(Badge).where(Badge.user_id.in_(user_ids))
         ),
     }

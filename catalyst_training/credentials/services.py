@@ -1,4 +1,4 @@
-"""Issuing, reissuing and revoking certificates and their badges (flush only; caller commits)."""
+"""Issuing, reissuing and revoking certificates, with their badges (flush only; caller commits)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.models import User
 from ..extensions import db
 from ..mentoring import audit
-from . import badges
+from . import awards
 from . import facts as F
 from .models import MODULE, PROGRAMME, Certificate
 
@@ -99,7 +99,7 @@ def _record(
             db.session.add(cert)
     except IntegrityError:
         return None
-    badges.issue(cert, now)  # its Open Badge, signed in the same transaction
+    awards.for_certificate(cert, now)  # its Open Badge, in the same transaction
     return cert
 
 
@@ -146,11 +146,13 @@ def issue_module(
 
 
 def on_module_completed(user_id: int, slug: str, now: datetime) -> None:
-    """learning's completion hook: issue what CERTIFICATES_FOR says is due."""
+    """learning's completion hook: the certificates CERTIFICATES_FOR says are due, then the
+    module's badge and, once every module is done, the programme's (whatever that setting)."""
     if current_app.config.get("CERTIFICATES_FOR", PROGRAMME) == MODULE:
         issue_module(user_id, slug, now)
     else:
         issue_programme(user_id, now)
+    awards.on_completed(user_id, slug, now)
 
 
 def issue_due(user_id: int, now: datetime, *, issued_by_id: int | None = None) -> list:

@@ -6,12 +6,14 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import MetaData, select
 
 from catalyst_training.auth import roles
 from catalyst_training.auth.models import Context, Membership, ResourceLink, User
 from catalyst_training.core.models import utcnow
-from catalyst_training.credentials.models import Certificate
+from catalyst_training.credentials import badges
+from catalyst_training.credentials.models import MODULE, Certificate
 from catalyst_training.delivery.models import DEAD, GradeDelivery
 from catalyst_training.delivery.xapi.models import LrsEndpoint, XapiStatement
 from catalyst_training.extensions import db
@@ -124,6 +126,12 @@ def build_tenancy() -> Tenancy:
         },
     )
     db.session.add(statement)
+    db.session.flush()
+    with current_app.test_request_context():  # a base URL for the badge's ids
+        badge = badges.issue(
+            world.learner_a, MODULE, {"programme": "Programme", "modules": [{"slug": SLUG}]},
+            world.context.id, f"{world.learner_a.id}:module:matrix", utcnow(),
+        )  # fmt: skip
     db.session.commit()
     run_a1 = world.context.id
     found = Tenancy()
@@ -138,6 +146,7 @@ def build_tenancy() -> Tenancy:
         "certificate": certificate.id,
         "statement": statement.id,
         "lrs": lrs.id,
+        "badge": badge.id,
         "run": run_a1,
     }
     found.actors = {

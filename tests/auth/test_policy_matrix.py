@@ -29,6 +29,7 @@ ARG_TARGETS = {
     "cohort_id": "cohort",
     "territory_id": "territory",
     "certificate_id": "certificate",
+    "badge_id": "badge",
 }
 # Endpoints whose ids come in a form (POST) or a query (GET): what they send.
 FORM_TARGETS = {
@@ -36,6 +37,7 @@ FORM_TARGETS = {
     ("deliveries.lrs_requeue", "POST"): lambda ids: {"statement": ids["statement"]},
     ("deliveries.lrs_email", "POST"): lambda ids: {"endpoint": ids["lrs"], "send_email": "y"},
     ("credentials.revoke", "POST"): lambda ids: {"reason": "matrice"},
+    ("credentials.revoke_badge", "POST"): lambda ids: {"reason": "matrice"},
     ("management.manage_home", "GET"): lambda ids: {"context": ids["run"]},
     ("management.manage_post", "POST"): lambda ids: {
         "action": "move",

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import jsonschema
 import jwt
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from catalyst_training.auth import personal_data, roles
 from catalyst_training.core.models import utcnow
@@ -30,8 +30,11 @@ def world(app, programme):
     return found
 
 
-def the_badge() -> Badge:
-    return db.session.scalars(select(Badge).order_by(Badge.id.desc())).first()
+def the_badge(kind: str = "programme") -> Badge:
+    """The newest badge of a kind (the programme's by default)."""
+    return db.session.scalars(
+        select(Badge).where(Badge.kind == kind).order_by(Badge.id.desc())
+    ).first()
 
 
 def validate(credential: dict) -> None:
@@ -111,15 +114,20 @@ def test_a_module_badge_per_module_with_issuer_settings_is_valid_too(app, progra
     )
     world = build_world()
     complete_programme(world)
-    credential = badges.credential_of(the_badge())
+    module_badge = the_badge("module")
+    cert = db.session.scalar(select(Certificate))
+    assert cert.kind == "module" and module_badge.certificate_id == cert.id  # linked, not twice
+    assert db.session.scalar(select(func.count()).select_from(Badge)) == 2  # and the programme's
+    credential = badges.credential_of(module_badge)
     validate(credential)
+    assert credential["evidence"][0]["id"] == f"{BASE}/verify/{cert.code}"
     achievement = credential["credentialSubject"]["achievement"]
     assert achievement["name"] == "Module d'exemple" and achievement["achievementType"] == "Course"
     assert achievement["id"] == f"{BASE}/credentials/achievements/module-{SLUG}"
     assert credential["issuer"]["url"] == "https://reseau.example.org"
     assert credential["issuer"]["name"] == "Réseau des catalyseurs"
     assert credential["validUntil"] > credential["validFrom"]
-    claims = jwt.decode(the_badge().jwt, options={"verify_signature": False})
+    claims = jwt.decode(module_badge.jwt, options={"verify_signature": False})
     assert claims["exp"] - claims["nbf"] == 365 * 86400
 
 
@@ -189,6 +197,8 @@ def test_a_revoked_or_superseded_certificate_revokes_its_badge(world, app, clien
     ]
     assert ids == [first.credential_id, second.credential_id]
     assert badges.check(second.jwt, utcnow()).outcome == "revoked"  # signature fine, status not
+    # The module's badge has no certificate: the programme certificate's fate is not its own.
+    assert the_badge("module").status == "valid" and the_badge("module").certificate_id is None
     page = client.get(f"/verify/{second.uuid}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -219,23 +229,30 @@ def test_an_expired_badge_is_reported_expired(world, app, client, clock):
 
 
 def test_erasure_revokes_the_badge_and_clears_its_jwt(world, client):
-    badge = the_badge()
+    badge, module_badge = the_badge(), the_badge("module")
     exported = personal_data.export(world.learner_a)["credentials"]
-    assert exported["badges"][0]["jwt"] == badge.jwt
-    assert exported["badges"][0]["credential_id"] == badge.credential_id
-    assert exported["badges"][0]["status"] == "valid"
+    by_id = {b["credential_id"]: b for b in exported["badges"]}
+    assert set(by_id) == {badge.credential_id, module_badge.credential_id}
+    assert by_id[badge.credential_id]["jwt"] == badge.jwt
+    assert by_id[badge.credential_id]["certificate"] is not None
+    assert by_id[module_badge.credential_id]["certificate"] is None
+    assert {b["status"] for b in exported["badges"]} == {"valid"}
+    assert personal_data.count([world.learner_a.id])["badges"] == 2
     personal_data.erase([world.learner_a.id])
     db.session.commit()
     db.session.expire_all()
-    kept = db.session.get(Badge, badge.id)
-    assert kept.jwt is None and kept.status == "revoked"
+    for held in (badge, module_badge):
+        kept = db.session.get(Badge, held.id)
+        assert kept.jwt is None and kept.status == "revoked" and kept.user_id is None
     ids = [
         r["id"]
         for r in client.get("/credentials/revocations.json").get_json()["revokedCredentials"]
     ]
-    assert ids == [badge.credential_id]
+    assert ids == [badge.credential_id, module_badge.credential_id]
     text = client.get(f"/verify/{badge.uuid}").get_data(as_text=True)
     assert "Ce badge est révoqué" in text and "Learner A" not in text
+    text = client.get(f"/verify/{module_badge.uuid}").get_data(as_text=True)
+    assert "Ce badge a été retiré" in text and "effacées" in text and "withdrawn" not in text
 
 
 def test_the_issuer_profile_and_achievement_image_are_public(world, client):

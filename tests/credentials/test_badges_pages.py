@@ -58,20 +58,35 @@ def test_a_certificate_from_before_badges_gets_its_badge_on_first_download(world
     cert = certificate()
     assert badge_count() == 0  # issued outside a request without BASE_URL: signed lazily
     login(client, world.learner_a, roles.LEARNER, world.context.id)
-    page = client.get("/learn/progress").get_data(as_text=True)
-    for ext in ("png", "json", "jwt"):
-        assert f"/certificates/{cert.id}/badge.{ext}" in page
-    assert "Badge numérique (Open Badges 3.0)" in page
     token = client.get(f"/certificates/{cert.id}/badge.jwt")
     assert token.status_code == 200 and token.mimetype == "application/jwt"
     assert badge_count() == 1
     badge = db.session.scalar(select(Badge))
+    assert badge.certificate_id == cert.id and badge.kind == "programme"
     assert token.get_data(as_text=True) == badge.jwt
     # The same badge every time: signed once, kept as signed.
     assert client.get(f"/certificates/{cert.id}/badge.jwt").get_data(as_text=True) == badge.jwt
     assert badge_count() == 1
     kid_url = jwt.get_unverified_header(badge.jwt)["kid"]
     assert kid_url == f"http://localhost/credentials/keys/{badge.kid}"
+
+
+def test_the_progress_page_signs_the_badges_due_and_lists_each_with_its_downloads(world, client):
+    assert badge_count() == 0  # completed outside a request without BASE_URL
+    login(client, world.learner_a, roles.LEARNER, world.context.id)
+    page = client.get("/learn/progress").get_data(as_text=True)
+    held = db.session.scalars(select(Badge).order_by(Badge.id)).all()
+    assert sorted(b.kind for b in held) == ["module", "programme"]
+    assert "Badges numériques (Open Badges 3.0)" in page
+    for badge in held:
+        for ext in ("png", "json", "jwt"):
+            assert f"/badges/{badge.id}.{ext}" in page
+            assert client.get(f"/badges/{badge.id}.{ext}").status_code == 200
+        assert f"/verify/{badge.uuid}" in page
+    assert "badge du module" in page and "badge du parcours complet" in page
+    # Once signed, the page signs nothing more.
+    client.get("/learn/progress")
+    assert badge_count() == 2
 
 
 def test_the_baked_png_opens_as_an_image_and_carries_the_same_credential(world, client):
@@ -124,11 +139,10 @@ def test_a_certificate_withdrawn_before_it_had_a_badge_gets_none(world, client):
     db.session.commit()
     login(client, world.learner_a, roles.LEARNER, world.context.id)
     assert client.get(f"/certificates/{cert.id}/badge.png").status_code == 404
-    assert f"/certificates/{cert.id}/badge.png" not in client.get("/learn/progress").get_data(
-        as_text=True
-    )
+    client.get("/learn/progress")
     assert "a été retiré" in client.get(f"/verify/{cert.code}").get_data(as_text=True)
-    assert badge_count() == 0
+    # No programme badge (not even one without a certificate); the module's badge stands.
+    assert [b.kind for b in db.session.scalars(select(Badge))] == ["module"]
 
 
 @pytest.mark.parametrize("ext", ["png", "json", "jwt"])

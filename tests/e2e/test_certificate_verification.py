@@ -39,11 +39,37 @@ def add_certificates(app) -> tuple[str, str]:
         return valid.code, revoked.code
 
 
+def add_badges(app) -> tuple[str, str]:
+    """A valid and a revoked module badge without a certificate (their UUIDs)."""
+    from catalyst_training.auth.models import User
+    from catalyst_training.credentials import awards, badges
+    from catalyst_training.extensions import db
+
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with app.test_request_context():
+        holder = User(sub="e2e-badge-holder")  # a local account: no platform needed
+        db.session.add(holder)
+        db.session.flush()
+        found = [
+            badges.issue(holder, "module", FACTS, None, f"{holder.id}:module:{n}", now)
+            for n in ("a", "b")
+        ]
+        awards.revoke(found[1], None, "Délivré par erreur", now)
+        db.session.commit()
+        return found[0].uuid, found[1].uuid
+
+
 @pytest.mark.browser
 def test_verification_pages_are_accessible_standalone(page, demo_server):
     valid, revoked = add_certificates(demo_server.app)
+    badge, withdrawn = add_badges(demo_server.app)
     problems = {}
-    for code, expected in ((valid, "Ce certificat est valide"), (revoked, "a été retiré")):
+    for code, expected in (
+        (valid, "Ce certificat est valide"),
+        (revoked, "a été retiré"),
+        (badge, "Signature vérifiée"),
+        (withdrawn, "Ce badge a été retiré le"),
+    ):
         page.goto(f"{demo_server.tool_origin}/verify/{code}")
         assert expected in page.inner_text("main")
         problems[code] = axe_violations(page)

@@ -17,9 +17,9 @@ from ...core.clock import clock_of
 from ...core.limiter import VERIFY, limiter
 from ...extensions import db
 from ...learning.modules import current_module
-from .. import badges, baking, openbadge
-from ..models import Badge, Certificate
-from .blueprint import ANY, base_url, bp, certificate_for, viewer
+from .. import awards, badges, baking, openbadge
+from ..models import MODULE, Badge, Certificate
+from .blueprint import ANY, badge_for, base_url, bp, certificate_for, viewer
 from .verify import verify_rate
 
 KID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -29,7 +29,7 @@ ACHIEVEMENT = re.compile(r"^(programme|module-[a-z0-9][a-z0-9-]{0,80})$")
 def _holder_badge(certificate_id: int) -> tuple[Certificate, Badge]:
     """The certificate the viewer may reach and its badge (signed now for an older one)."""
     cert = certificate_for(viewer(*ANY), certificate_id)
-    badge = badges.ensure(cert, clock_of().now())
+    badge = awards.for_certificate(cert, clock_of().now())
     if badge is None or badge.jwt is None:
         abort(404)  # a certificate withdrawn before it had a badge has none
     db.session.commit()
@@ -50,37 +50,64 @@ def _public(payload: dict, mimetype: str = "application/json", max_age: int = 30
     return response
 
 
-def badge_image(cert: Certificate):
-    """The drawing of a certificate's badge: its title, programme and issuer."""
-    facts = cert.facts or {}
-    programme = str(facts.get("programme") or current_app.config["CERTIFICATE_PROGRAMME"])
-    subtitle = programme if cert.kind == "module" else "Parcours complet"
-    issuer = str(facts.get("issuer") or current_app.config["CERTIFICATE_ISSUER"])
-    return baking.draw(openbadge.title(cert), subtitle, issuer)
+def badge_image(badge: Badge):
+    """The drawing of a badge: its achievement's title, the programme and the issuer, as signed."""
+    credential = badges.credential_of(badge)
+    title = credential["credentialSubject"]["achievement"]["name"]
+    issuer = credential["issuer"]["name"]
+    programme = str(current_app.config["CERTIFICATE_PROGRAMME"])
+    subtitle = programme if badge.kind == MODULE else "Parcours complet"
+    return baking.draw(title, subtitle, issuer)
+
+
+def _files(badge: Badge, fmt: str, name: str | None = None) -> Response:
+    """One of a badge's three downloads: the credential (JSON), the JWT, the baked PNG."""
+    name = name or f"badge-{badge.module_slug or 'parcours'}"
+    if fmt == "json":
+        body = json.dumps(badges.credential_of(badge), ensure_ascii=False, indent=2)
+        return _download(body, "application/json", f"{name}.json")
+    if fmt == "jwt":
+        return _download(badge.jwt, "application/jwt", f"{name}.jwt")
+    return _download(baking.png(badge_image(badge), badge.jwt), "image/png", f"{name}.png")
 
 
 @bp.get("/certificates/<int:certificate_id>/badge.json")
 def badge_json(certificate_id: int):
-    """The OpenBadgeCredential as signed, in JSON (what the JWT carries)."""
+    """The OpenBadgeCredential of a certificate as signed, in JSON (what the JWT carries)."""
     cert, badge = _holder_badge(certificate_id)
-    body = json.dumps(badges.credential_of(badge), ensure_ascii=False, indent=2)
-    return _download(body, "application/json", f"badge-{cert.code}.json")
+    return _files(badge, "json", f"badge-{cert.code}")
 
 
 @bp.get("/certificates/<int:certificate_id>/badge.jwt")
 def badge_jwt(certificate_id: int):
-    """The signed credential: the compact VC-JWT, as a wallet imports it."""
+    """A certificate's signed badge: the compact VC-JWT, as a wallet imports it."""
     cert, badge = _holder_badge(certificate_id)
-    return _download(badge.jwt, "application/jwt", f"badge-{cert.code}.jwt")
+    return _files(badge, "jwt", f"badge-{cert.code}")
 
 
 @bp.get("/certificates/<int:certificate_id>/badge.png")
 def badge_png(certificate_id: int):
-    """The badge image, baked with the signed credential (iTXt `openbadgecredential`)."""
+    """A certificate's badge image, baked with the signed credential (iTXt)."""
     cert, badge = _holder_badge(certificate_id)
-    return _download(
-        baking.png(badge_image(cert), badge.jwt), "image/png", f"badge-{cert.code}.png"
-    )
+    return _files(badge, "png", f"badge-{cert.code}")
+
+
+@bp.get("/badges/<int:badge_id>.json")
+def held_badge_json(badge_id: int):
+    """A badge (module or programme) as signed, in JSON."""
+    return _files(badge_for(viewer(*ANY), badge_id), "json")
+
+
+@bp.get("/badges/<int:badge_id>.jwt")
+def held_badge_jwt(badge_id: int):
+    """A badge (module or programme): the compact VC-JWT."""
+    return _files(badge_for(viewer(*ANY), badge_id), "jwt")
+
+
+@bp.get("/badges/<int:badge_id>.png")
+def held_badge_png(badge_id: int):
+    """A badge (module or programme): the image baked with its JWT (iTXt `openbadgecredential`)."""
+    return _files(badge_for(viewer(*ANY), badge_id), "png")
 
 
 @bp.get("/credentials/keys/<kid>")

@@ -1,4 +1,4 @@
-"""The credentials blueprint and what its views share: the certificate a viewer may reach."""
+"""The credentials blueprint and what its views share: the certificate or badge one may reach."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from ...auth import roles
 from ...auth.services import require_acting
 from ...extensions import db
 from ...mentoring import access
-from ..models import Certificate
+from ..models import Badge, Certificate
 
 bp = Blueprint("credentials", __name__)
 ANY = (roles.LEARNER, roles.MENTOR, roles.COORDINATOR)
@@ -31,6 +31,18 @@ def certificate_for(who: access.Viewer, certificate_id: int) -> Certificate:
         abort(404)
     access.require_learner(who, cert.user_id)
     return cert
+
+
+def badge_for(who: access.Viewer, badge_id: int) -> Badge:
+    """The badge, 404 when unknown or its holder erased, 403 when not the viewer's to see.
+
+    The same reach as for certificates: the learner's own, their mentors', their coordinators'.
+    """
+    badge = db.session.get(Badge, badge_id)
+    if badge is None or badge.user_id is None or badge.jwt is None:
+        abort(404)
+    access.require_learner(who, badge.user_id)
+    return badge
 
 
 def base_url() -> str:

@@ -11,8 +11,8 @@ from ...core.clock import clock_of
 from ...core.limiter import VERIFY, limiter
 from ...core.models import aware
 from ...extensions import db
-from .. import badges, services
-from ..models import Certificate
+from .. import awards, badges, services
+from ..models import Badge, Certificate
 from ..pdf import duration
 from .blueprint import bp
 
@@ -27,42 +27,33 @@ def verify_rate() -> str:
 def verify(code: str):
     """What a third party checks: the holder's name as printed, the training, dates, status.
 
-    `code` is a certificate's code or its badge's credential id: either way the page shows the
-    certificate and the badge, whose signed JWT is verified here (key by kid, dates, status).
+    `code` is a certificate's code or a badge's credential id: the page shows the certificate
+    (if any) and the badge, whose signed JWT is verified here (key by kid, dates, status). A
+    module or programme badge issued without a certificate is shown on its own.
     """
     cert = services.by_code(code)
     badge = None
     if cert is None:
         badge = badges.by_uuid(code)
         cert = badge.certificate if badge is not None else None
-    if cert is None:
+    if cert is None and badge is None:
         abort(404)
     now = clock_of().now()
     if badge is None:
-        badge = badges.ensure(cert, now)  # a certificate from before badges gets one now
+        badge = awards.for_certificate(cert, now)  # a certificate from before badges gets one
         db.session.commit()
     check = badges.check(badge.jwt, now) if badge is not None and badge.jwt else None
-    newer = db.session.get(Certificate, cert.superseded_by_id) if cert.superseded_by_id else None
     response = current_app.make_response(
         render_template(
             "credentials/verify.html",
-            cert=cert,
-            facts=cert.facts or {},
-            issued_at=aware(cert.issued_at),
-            revoked_at=aware(cert.revoked_at),
-            superseded_at=aware(cert.superseded_at),
-            newer=newer,
+            **(_certificate(cert) if cert is not None else {"cert": None}),
             badge=badge,
+            achievement=_achievement(badge),
             check=check,
             valid_until=aware(badge.valid_until) if badge is not None else None,
             badge_issued_at=aware(badge.issued_at) if badge is not None else None,
+            badge_revoked_at=aware(badge.revoked_at) if badge is not None else None,
             key_url=badges.kid_url(badge) if badge is not None else None,
-            hours=duration((cert.facts or {}).get("minutes", 0)),
-            completed_on={
-                m.get("slug"): datetime.fromisoformat(m["completed_at"])
-                for m in (cert.facts or {}).get("modules", [])
-                if m.get("completed_at")
-            },
         )
     )
     # A verification page is for the person given the code, not for search engines.
@@ -70,3 +61,33 @@ def verify(code: str):
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _certificate(cert: Certificate) -> dict:
+    """What the page shows of a certificate."""
+    facts = cert.facts or {}
+    return {
+        "cert": cert,
+        "facts": facts,
+        "issued_at": aware(cert.issued_at),
+        "revoked_at": aware(cert.revoked_at),
+        "superseded_at": aware(cert.superseded_at),
+        "newer": db.session.get(Certificate, cert.superseded_by_id)
+        if cert.superseded_by_id
+        else None,
+        "hours": duration(facts.get("minutes", 0)),
+        "completed_on": {
+            m.get("slug"): datetime.fromisoformat(m["completed_at"])
+            for m in facts.get("modules", [])
+            if m.get("completed_at")
+        },
+    }
+
+
+def _achievement(badge: Badge | None) -> dict:
+    """The badge's achievement and issuer as signed (nothing once its holder was erased)."""
+    if badge is None or not badge.jwt:
+        return {}
+    credential = badges.credential_of(badge)
+    found = credential["credentialSubject"]["achievement"]
+    return {"name": found.get("name"), "issuer": credential["issuer"].get("name")}
