@@ -26,7 +26,11 @@ VERBS: dict[str, tuple[str, str, str]] = {
     "submitted": ("http://activitystrea.ms/schema/1.0/submit", "submitted", "a remis"),
     "resubmitted": ("resubmitted", "resubmitted", "a remis à nouveau"),
     "scored": (ADL_VERB + "scored", "scored", "a obtenu une note à"),
-    "returned": ("returned", "was returned for revision", "s'est vu renvoyer pour reprise"),
+    "returned": (
+        "returned",
+        "was asked by a mentor to revise",
+        "a reçu d'un mentor une demande de reprise pour",
+    ),
     "approved": ("approved", "had approved by a mentor", "a fait valider par un mentor"),
     "attended": (ADL_VERB + "attended", "attended", "a participé à"),
 }

@@ -45,7 +45,7 @@ def test_a_learner_journey_reaches_the_lrs_once_each_in_order(clock, lrs, ralph_
         "completed",  # the module (its rule: the assignment handed in)
         "completed",  # the programme (the sample programme has one module)
         "scored",
-        "was returned for revision",
+        "was asked by a mentor to revise",
         "resubmitted",
         "scored",
         "had approved by a mentor",
@@ -67,7 +67,7 @@ def test_a_learner_journey_reaches_the_lrs_once_each_in_order(clock, lrs, ralph_
     assert quiz_done["result"]["duration"].startswith("PT")
     answered = [s for s in held if s["verb"]["id"] == ADL + "answered"]
     assert all(a["result"]["success"] and a["result"]["response"] for a in answered)
-    returned = next(s for s in held if s["verb"]["display"]["en-US"].startswith("was returned"))
+    returned = next(s for s in held if s["verb"]["display"]["en-US"].startswith("was asked"))
     assert returned["context"]["instructor"]["account"]["name"] == mentor_sub
     assert returned["result"]["response"] == "Citez vos partenaires."
     assert states() == {"delivered": len(held) + _others(ralph_server, learner_sub, mentor_sub)}
