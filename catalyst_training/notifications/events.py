@@ -20,6 +20,7 @@ from ..core.clock import clock_of
 from ..extensions import db
 from ..learning.models import APPROVED, COMPLETED, RETURNED, SUBMITTED, ModuleProgress, Submission
 from ..mentoring.models import CohortMember, cohort_mentors
+from .addresses import addresses_of
 from .consent import consenting
 from .models import (
     APPROVED as EV_APPROVED,
@@ -100,6 +101,12 @@ def learner_run(session: Session, learner_id: int) -> tuple[int | None, int | No
     return row[0], row[1]
 
 
+def wanted(user_ids, audience: str) -> set[int]:
+    """The people who want this audience's messages and can be reached (nothing kept for others)."""
+    wanting = consenting(user_ids, audience)
+    return wanting & set(addresses_of(wanting)) if wanting else set()
+
+
 def _event(recipient: int, audience: str, kind: str, **values: Any) -> NotificationEvent:
     return NotificationEvent(recipient_id=recipient, audience=audience, kind=kind, **values)
 
@@ -113,7 +120,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
         common = {"learner_id": sub.user_id, "module_slug": sub.module_slug, "created_at": now}
         if kind == EV_SUBMITTED:
             found = mentors_of(session, sub.user_id)
-            wanting = consenting({m for m, _c, _p in found}, MENTOR)
+            wanting = wanted({m for m, _c, _p in found}, MENTOR)
             seen = set()
             for mentor_id, context_id, platform_id in found:
                 if mentor_id in wanting and mentor_id not in seen:
@@ -121,7 +128,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
                     ev = _event(mentor_id, MENTOR, kind, context_id=context_id,
                                 platform_id=platform_id, **common)  # fmt: skip
                     _link(session, ev, sub)
-        elif consenting([sub.user_id], LEARNER):
+        elif wanted([sub.user_id], LEARNER):
             context_id, platform_id = learner_run(session, sub.user_id)
             ev = _event(sub.user_id, LEARNER, kind, context_id=context_id,
                         platform_id=platform_id, **common)  # fmt: skip
@@ -138,8 +145,9 @@ def on_module_completed(user_id: int, slug: str, now: datetime) -> None:
     """learning's completion hook: the learner is told of the module (and of the programme)."""
     from ..credentials import facts
 
-    if not consenting([user_id], LEARNER):
+    if not wanted([user_id], LEARNER):
         return
+    now = clock_of().now()  # when we learned of it, on the clock that schedules the messages
     context_id, platform_id = learner_run(db.session, user_id)
     common = {"learner_id": user_id, "context_id": context_id, "platform_id": platform_id}
     db.session.add(

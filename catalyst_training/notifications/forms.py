@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from .models import DAILY, IMMEDIATE, OFF
@@ -16,9 +17,9 @@ class SettingsForm(FlaskForm):
     mentor = RadioField(
         _l("Récapitulatif des travaux de vos cohortes"),
         choices=[
-            (DAILY, _l("Une fois par jour")),
-            (IMMEDIATE, _l("Dès qu'il y a du nouveau")),
-            (OFF, _l("Jamais")),
+            SelectChoice(DAILY, _l("Une fois par jour")),
+            SelectChoice(IMMEDIATE, _l("Dès qu'il y a du nouveau")),
+            SelectChoice(OFF, _l("Jamais")),
         ],
         default=DAILY,
     )
