@@ -110,6 +110,7 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
     "MAIL_FROM": ("catalyst@localhost", "str", "Sender address of notifications."),
     "MAIL_REPLY_TO": (None, "str", "Reply-To address of notifications (e.g. the programme team)."),
     "SMTP_TIMEOUT": (20, "float", "Seconds an SMTP connection or command may take."),
+    "SMTP_CONCURRENCY": (2, "int", "SMTP connections a worker sends notifications on at once."),
     "NOTIFY_DIGEST_HOUR": (18, "int", "Local hour (BABEL timezone) when daily digests are due."),
     "NOTIFY_WEEKLY_DAY": (0, "int", "Weekday of coordinators' weekly summaries (0 = Monday)."),
     "NOTIFY_BATCH": (50, "int", "Notification messages a worker builds and sends at once."),

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -36,6 +37,7 @@ from .models import (
 )
 from .summary import course_run_summaries
 
+E = NotificationEvent
 SHOWN = 50  # items listed per section; the rest is counted
 
 
@@ -72,6 +74,10 @@ class Content:
     skip_reason: str | None = None
     attempts: int = 1
 
+    def of_kind(self, kind: str) -> list[Item]:
+        """The items of one kind (the templates' sections)."""
+        return [item for item in self.items if item.kind == kind]
+
     @property
     def empty(self) -> bool:
         """Nothing to tell (the message is skipped, not sent)."""
@@ -92,28 +98,39 @@ def _title(slug: str | None, cache: dict[str, str]) -> str | None:
     return cache[slug]
 
 
-def _events(where, key=lambda ev: ev.message_row_id) -> dict[Any, list[Item]]:
-    """Items of the events matching `where`, grouped by `key` (their message by default)."""
+def person_name(name, given, family, email, sub, user_id) -> str:
+    """User.display_name from columns (the digest reads rows, not objects)."""
+    full = " ".join(p for p in (given, family) if p)
+    return name or full or email or _("Participant %(ref)s", ref=(sub or str(user_id))[:8])
+
+
+def _events(where, key=None) -> dict[Any, list[Item]]:
+    """Items of the events matching `where`, grouped by their message (or by `key`)."""
     learner = aliased(User)
     rows = db.session.execute(
-        select(NotificationEvent, learner, Submission)
-        .outerjoin(learner, learner.id == NotificationEvent.learner_id)
-        .outerjoin(Submission, Submission.id == NotificationEvent.submission_id)
+        select(
+            E.message_row_id, E.audience, E.kind, E.created_at, E.module_slug, E.learner_id,
+            learner.name, learner.given_name, learner.family_name, learner.email, learner.sub,
+            Submission.return_reason, Submission.feedback, Submission.due_at,
+        )
+        .outerjoin(learner, learner.id == E.learner_id)
+        .outerjoin(Submission, Submission.id == E.submission_id)
         .where(where)
-        .order_by(NotificationEvent.created_at, NotificationEvent.id)
-    ).all()
+        .order_by(E.created_at, E.id)
+    ).all()  # fmt: skip
     titles: dict[str, str] = {}
     found: dict[Any, list[Item]] = defaultdict(list)
-    for ev, person, sub in rows:
-        found[key(ev)].append(
+    for row in rows:
+        named = row.learner_id is not None
+        found[row.audience if key == "audience" else row.message_row_id].append(
             Item(
-                kind=ev.kind,
-                at=aware(ev.created_at),
-                module=_title(ev.module_slug, titles),
-                learner=person.display_name if person is not None else None,
-                reason=sub.return_reason if sub is not None else None,
-                feedback=sub.feedback if sub is not None else None,
-                due_at=aware(sub.due_at) if sub is not None else None,
+                kind=row.kind,
+                at=aware(row.created_at),
+                module=_title(row.module_slug, titles),
+                learner=person_name(*row[6:11], row.learner_id) if named else None,
+                reason=row.return_reason,
+                feedback=row.feedback,
+                due_at=aware(row.due_at),
             )
         )
     return found
@@ -167,8 +184,8 @@ def _certificates(learner_ids: list[int]) -> dict[int, str]:
 def waiting_items(user_id: int) -> dict[str, list[Item]]:
     """A person's events not told yet, by audience (for the preview page)."""
     return _events(
-        (NotificationEvent.recipient_id == user_id) & NotificationEvent.message_row_id.is_(None),
-        key=lambda ev: ev.audience,
+        (E.recipient_id == user_id) & E.message_row_id.is_(None),
+        key="audience",
     )
 
 
@@ -185,7 +202,7 @@ def build(
         {m.user_id for m in messages})))}  # fmt: skip
     addresses = addresses_of(users)
     if events is None:
-        events = _events(NotificationEvent.message_row_id.in_(ids))
+        events = _events(E.message_row_id.in_(ids))
     by_audience: dict[str, list[int]] = defaultdict(list)
     for m in messages:
         by_audience[m.audience].append(m.user_id)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from email import policy as email_policy
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
+from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -15,6 +18,8 @@ from .digests import Content
 from .models import CONFIRM, COORDINATOR, LEARNER, MENTOR
 from .tokens import confirm_token, unsubscribe_token
 
+# Times in digests (local time of the programme): day/month in French, ISO order in English.
+TIME_PATTERNS = {"fr": "%d/%m/%Y %H:%M", "en": "%Y-%m-%d %H:%M"}
 # Where each audience's links lead inside the tool (a session is needed: see the templates).
 LANDING = {
     MENTOR: "/mentor/queue",
@@ -22,6 +27,29 @@ LANDING = {
     COORDINATOR: "/console/",
     CONFIRM: "/notifications/",
 }
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The standard header registry, keeping the class it makes for each header name.
+
+    HeaderRegistry builds a new class with type() on every header set or parsed, which is a
+    large part of building a message; the classes are the same each time, so keep them.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+POLICY = email_policy.default.clone(header_factory=_HeaderClasses())
+WIRE = POLICY.clone(linesep="\r\n")
 
 
 def base_url() -> str:
@@ -67,10 +95,17 @@ def context_of(content: Content) -> dict:
     return values
 
 
-def render(content: Content) -> tuple[str, str, str]:
+def render(content: Content, values: dict | None = None) -> tuple[str, str, str]:
     """(subject, text, html) of a message, in the person's language."""
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
+    pattern = TIME_PATTERNS.get(content.language, TIME_PATTERNS["fr"])
+
+    def at(value: datetime | None) -> str:
+        # A fixed numeric pattern per language: Babel's formatter is most of a digest's render.
+        return value.astimezone(zone).strftime(pattern) if value else "—"
+
     with force_locale(content.language):
-        values = context_of(content)
+        values = {**(values or context_of(content)), "at": at}
         name = f"notifications/mail/{content.audience}"
         return (
             _subject(content),
@@ -79,11 +114,17 @@ def render(content: Content) -> tuple[str, str, str]:
         )
 
 
+def flatten(message: EmailMessage) -> bytes:
+    """The message as sent on the wire (CRLF line ends, as smtplib.send_message makes it)."""
+    return message.as_bytes(policy=WIRE)
+
+
 def email_of(content: Content, now: datetime) -> EmailMessage:
     """The message as sent: headers (RFC 8058 one-click unsubscribe), text and HTML parts."""
-    subject, text, html = render(content)
+    values = context_of(content)
+    subject, text, html = render(content, values)
     config = current_app.config
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = str(config.get("MAIL_FROM") or "catalyst@localhost")
     msg["To"] = content.to or ""
     if config.get("MAIL_REPLY_TO"):
@@ -93,8 +134,7 @@ def email_of(content: Content, now: datetime) -> EmailMessage:
     msg["Message-ID"] = content.header_id
     msg["Auto-Submitted"] = "auto-generated"
     if content.audience != CONFIRM:
-        url = context_of(content)["unsubscribe_url"]
-        msg["List-Unsubscribe"] = f"<{url}>"
+        msg["List-Unsubscribe"] = f"<{values['unsubscribe_url']}>"
         msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")

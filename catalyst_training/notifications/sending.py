@@ -21,10 +21,11 @@ from ..delivery.models import IN_FLIGHT
 from ..delivery.transports import DeliveryError
 from ..extensions import db
 from . import digests, scans
-from .messages import email_of, new_message_id
+from .messages import email_of, flatten, new_message_id
 from .models import SKIPPED, NotificationEvent, NotificationMessage
 from .schedule import schedule
-from .smtp import Connection, parse_url
+from .smtp import parse_url
+from .transport import Pipeline
 
 log = logging.getLogger(__name__)
 M, E = NotificationMessage, NotificationEvent
@@ -89,33 +90,34 @@ def prepare(worker: str, clock: Clock, limit: int) -> tuple[list, list[int]]:
 
 
 def deliver(contents: list, clock: Clock) -> dict[tuple, list[int]]:
-    """Send the contents over one SMTP connection; message ids grouped by outcome values."""
+    """Build and send the contents (SMTP_CONCURRENCY connections); ids grouped by outcome."""
     config = current_app.config
     sender = str(config.get("MAIL_FROM") or "catalyst@localhost")
     settings = parse_url(str(config["SMTP_URL"]), float(config.get("SMTP_TIMEOUT") or 20))
     outcomes: dict[tuple, list[int]] = defaultdict(list)
-    down: DeliveryError | None = None
-    emails = []
-    for c in contents:
-        if c.skip_reason:
-            outcomes[(("state", SKIPPED), ("last_error", c.skip_reason))].append(c.message_id)
-        else:
-            emails.append((c, email_of(c, clock.now())))
     db.session.rollback()  # no transaction stays open while the server answers
-    with Connection(settings) as conn:
-        for c, email in emails:
-            try:
-                if down is not None:
-                    raise down  # the server is unreachable: the rest of the batch waits too
-                status = conn.send(email, sender, c.to or "")
-                values = {**queues.delivered(clock, status), "language": c.language}
-            except DeliveryError as exc:
-                if not exc.permanent and exc.status is None:
-                    down = exc
-                values = {**queues.failed(exc, c.attempts, clock), "language": c.language}
-                if exc.permanent:
-                    log.warning("notification %s refused: %s", c.message_id, exc)
-            outcomes[tuple(sorted(values.items()))].append(c.message_id)
+    pipeline = Pipeline(settings, sender, int(config.get("SMTP_CONCURRENCY") or 2))
+    sent = {}
+    try:
+        for c in contents:
+            if c.skip_reason:
+                outcomes[(("state", SKIPPED), ("last_error", c.skip_reason))].append(c.message_id)
+            elif pipeline.down is None:  # the server is gone: build nothing more
+                sent[c.message_id] = c
+                pipeline.put(c.message_id, c.to or "", flatten(email_of(c, clock.now())))
+            else:
+                sent[c.message_id] = c
+    finally:
+        results = pipeline.close()
+    for message_id, c in sent.items():
+        result = results.get(message_id, pipeline.down)
+        if isinstance(result, DeliveryError):
+            values = {**queues.failed(result, c.attempts, clock), "language": c.language}
+            if result.permanent:
+                log.warning("notification %s refused: %s", message_id, result)
+        else:
+            values = {**queues.delivered(clock, result), "language": c.language}
+        outcomes[tuple(sorted(values.items()))].append(message_id)
     return outcomes
 
 

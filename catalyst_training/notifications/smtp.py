@@ -11,7 +11,6 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..delivery.transports import DeliveryError
@@ -90,13 +89,13 @@ class Connection:
             self.close()
             raise DeliveryError(f"SMTP server unreachable: {type(exc).__name__}") from None
 
-    def send(self, message: EmailMessage, sender: str, recipient: str) -> int:
-        """Send one message; the server's answer code (250), or DeliveryError."""
+    def send(self, message: bytes, sender: str, recipient: str) -> int:
+        """Send one flattened message (CRLF lines); the server's answer code, or DeliveryError."""
         if self.smtp is None:
             self.open()
         assert self.smtp is not None
         try:
-            refused = self.smtp.send_message(message, from_addr=sender, to_addrs=[recipient])
+            refused = self.smtp.sendmail(sender, [recipient], message)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()), (None, b""))
             raise _refusal(code, _text(text)) from None

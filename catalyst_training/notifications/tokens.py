@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, Signer, URLSafeTimedSerializer
 
 UNSUBSCRIBE_SALT = "catalyst-notifications-unsubscribe"
 CONFIRM_SALT = "catalyst-notifications-confirm-address"
@@ -17,19 +17,24 @@ def _key() -> str:
 
 
 def unsubscribe_token(user_id: int, audience: str) -> str:
-    """A token naming the person and the audience (valid as long as the secret key)."""
-    return URLSafeSerializer(_key(), salt=UNSUBSCRIBE_SALT).dumps({"u": user_id, "a": audience})
+    """A token naming the person and the audience (valid as long as the secret key).
+
+    A signed "<id>.<audience>" (URL-safe as it is): one per message, and the serializer's
+    JSON + zlib round would cost more than the rest of the message's headers.
+    """
+    return Signer(_key(), salt=UNSUBSCRIBE_SALT).sign(f"{user_id}.{audience}").decode()
 
 
 def read_unsubscribe(token: str) -> tuple[int, str] | None:
     """(user id, audience) of a valid unsubscribe token, else None."""
     try:
-        data: Any = URLSafeSerializer(_key(), salt=UNSUBSCRIBE_SALT).loads(token)
-    except BadSignature:
+        value = Signer(_key(), salt=UNSUBSCRIBE_SALT).unsign(token).decode()
+    except (BadSignature, UnicodeError):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+    user_id, _dot, audience = value.partition(".")
+    if not user_id.isdigit() or len(user_id) > 18:
         return None
-    return data["u"], str(data.get("a"))
+    return int(user_id), audience
 
 
 def confirm_token(address_id: int, email: str) -> str:

@@ -45,7 +45,6 @@ def test_unsubscribe_page_needs_no_login_and_a_get_changes_nothing(app, smtp, wo
     assert db.session.query(NotificationPreference).count() == 1
     assert "vous ne recevrez plus" in browser.get(path).get_data(as_text=True)
     submit_work(world.learner_b.id)  # mentor B's cohort: still told
-    from tests.mentoring.helpers import user
 
     clock.advance(86400)
     drain(clock)

@@ -94,7 +94,9 @@ def test_learner_told_of_completion_with_the_certificate(app, smtp, world):
     assert "approved" in text and "completed the whole programme" in text, text
     from catalyst_training.credentials.models import Certificate
 
-    code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == world.learner_a.id))
+    code = db.session.scalar(
+        select(Certificate.code).where(Certificate.user_id == world.learner_a.id)
+    )
     assert f"https://tool.example/verify/{code}" in text
 
 
