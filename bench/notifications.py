@@ -204,7 +204,7 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="bench-notify-") as tmp:
             t0 = time.perf_counter()
-            app, ctx, clock = setup(Path(tmp), server.port, args.mentors, args.events)
+            _app, ctx, clock = setup(Path(tmp), server.port, args.mentors, args.events)
             print(f"setup: {args.mentors} mentors x {args.events} events "
                   f"in {time.perf_counter() - t0:.1f} s")  # fmt: skip
             raw = raw_loop(server.port, args.mentors, args.events)

@@ -114,6 +114,11 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
     "NOTIFY_DIGEST_HOUR": (18, "int", "Local hour (BABEL timezone) when daily digests are due."),
     "NOTIFY_WEEKLY_DAY": (0, "int", "Weekday of coordinators' weekly summaries (0 = Monday)."),
     "NOTIFY_BATCH": (50, "int", "Notification messages a worker builds and sends at once."),
+    "NOTIFY_SCHEDULE_SECONDS": (
+        60,
+        "int",
+        "How often the worker makes due digests when no new event wakes it (daily, weekly).",
+    ),
     "NOTIFY_SCAN_SECONDS": (
         300,
         "int",

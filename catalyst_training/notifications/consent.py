@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -20,6 +21,9 @@ from .models import (
     NotificationPreference,
 )
 
+NEW_KEY = "catalyst_notify_new"
+# Set after a commit that recorded events or choices: the worker's next round makes messages.
+new_events = threading.Event()
 ROLE_AUDIENCE = {roles.LEARNER: LEARNER, roles.MENTOR: MENTOR, roles.COORDINATOR: COORDINATOR}
 
 
@@ -69,6 +73,7 @@ def set_mode(user_id: int, audience: str, mode: str) -> bool:
         return False
     row.mode, row.updated_at = mode, clock_of().now()
     db.session.flush()
+    db.session.info[NEW_KEY] = True  # an opt-in may make a message due now
     return True
 
 

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..learning.models import APPROVED, COMPLETED, RETURNED, SUBMITTED, ModuleProgress, Submission
 from ..mentoring.models import CohortMember, cohort_mentors
 from .addresses import addresses_of
-from .consent import consenting
+from .consent import NEW_KEY, consenting, new_events
 from .models import (
     APPROVED as EV_APPROVED,
 )
@@ -43,6 +43,15 @@ from .models import (
 LEARNER_KINDS = {RETURNED: EV_RETURNED, APPROVED: EV_APPROVED}
 
 
+def _commented(obj: Submission, attrs) -> bool:
+    """A comment without a decision (the work stays in the queue): the feedback changed."""
+    return (
+        obj.state == SUBMITTED
+        and bool(obj.id and obj.feedback)
+        and (attrs.feedback.history.has_changes())
+    )
+
+
 def _changes(session: Session) -> list[tuple[Submission, str]]:
     """(submission, event kind) for every state change worth telling in this flush."""
     found = []
@@ -55,9 +64,8 @@ def _changes(session: Session) -> list[tuple[Submission, str]]:
                 found.append((obj, EV_SUBMITTED))
             elif obj.state in LEARNER_KINDS:
                 found.append((obj, LEARNER_KINDS[obj.state]))
-        elif obj.state == SUBMITTED and obj.id and attrs.feedback.history.has_changes():
-            if obj.feedback:  # a comment without a decision: the work stays in the queue
-                found.append((obj, COMMENTED))
+        elif _commented(obj, attrs):
+            found.append((obj, COMMENTED))
     return found
 
 
@@ -125,13 +133,20 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             for mentor_id, context_id, platform_id in found:
                 if mentor_id in wanting and mentor_id not in seen:
                     seen.add(mentor_id)
-                    ev = _event(mentor_id, MENTOR, kind, context_id=context_id,
-                                platform_id=platform_id, **common)  # fmt: skip
+                    ev = _event(
+                        mentor_id,
+                        MENTOR,
+                        kind,
+                        context_id=context_id,
+                        platform_id=platform_id,
+                        **common,
+                    )
                     _link(session, ev, sub)
         elif wanted([sub.user_id], LEARNER):
             context_id, platform_id = learner_run(session, sub.user_id)
-            ev = _event(sub.user_id, LEARNER, kind, context_id=context_id,
-                        platform_id=platform_id, **common)  # fmt: skip
+            ev = _event(
+                sub.user_id, LEARNER, kind, context_id=context_id, platform_id=platform_id, **common
+            )
             _link(session, ev, sub)
 
 
@@ -139,6 +154,16 @@ def _link(session: Session, ev: NotificationEvent, sub: Submission) -> None:
     """Add the event; the relationship fills in a new submission's id when both are flushed."""
     ev.submission = sub
     session.add(ev)
+    session.info[NEW_KEY] = True
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop(NEW_KEY, False):
+        new_events.set()  # the next worker round schedules at once
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(NEW_KEY, None)
 
 
 def on_module_completed(user_id: int, slug: str, now: datetime) -> None:
@@ -153,6 +178,7 @@ def on_module_completed(user_id: int, slug: str, now: datetime) -> None:
     db.session.add(
         _event(user_id, LEARNER, MODULE_COMPLETED, module_slug=slug, created_at=now, **common)
     )
+    db.session.info[NEW_KEY] = True
     slugs = set(facts.programme().slugs)
     done = set(
         db.session.scalars(
@@ -175,11 +201,16 @@ def on_module_completed(user_id: int, slug: str, now: datetime) -> None:
                 created_at=now,
                 dedupe_key="programme",
                 **common,
-            )  # fmt: skip
+            )
         )
 
 
 def install_listeners() -> None:
     """Record events with the changes that cause them (idempotent)."""
-    if not event.contains(db.session, "before_flush", _before_flush):
-        event.listen(db.session, "before_flush", _before_flush)
+    for name, fn in (
+        ("before_flush", _before_flush),
+        ("after_commit", _after_commit),
+        ("after_rollback", _after_rollback),
+    ):
+        if not event.contains(db.session, name, fn):
+            event.listen(db.session, name, fn)

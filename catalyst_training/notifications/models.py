@@ -105,7 +105,7 @@ class NotificationEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # The message that told it (NULL: still waiting); marked before sending, so never told twice.
     message_row_id: Mapped[int | None] = mapped_column(
-        ForeignKey("notification_messages.id", ondelete="SET NULL")
+        ForeignKey("notification_messages.id", ondelete="SET NULL"), index=True
     )
 
     submission: Mapped[Submission | None] = relationship()

@@ -21,6 +21,7 @@ from ..delivery.models import IN_FLIGHT
 from ..delivery.transports import DeliveryError
 from ..extensions import db
 from . import digests, scans
+from .consent import new_events
 from .messages import email_of, flatten, new_message_id
 from .models import SKIPPED, NotificationEvent, NotificationMessage
 from .schedule import schedule
@@ -30,6 +31,7 @@ from .transport import Pipeline
 log = logging.getLogger(__name__)
 M, E = NotificationMessage, NotificationEvent
 _SCAN_KEY = "catalyst_notify_next_scan"
+_SCHEDULE_KEY = "catalyst_notify_next_schedule"
 
 
 def enabled() -> bool:
@@ -69,11 +71,27 @@ def _scan_if_due(now: datetime) -> int:
     return scans.scan(now)
 
 
+def _schedule_if_due(now: datetime) -> int:
+    """Make the due message rows when events came in, else once per NOTIFY_SCHEDULE_SECONDS.
+
+    The statements read every waiting event: run at every round they would cost more, as
+    the backlog grows, than the messages they make.
+    """
+    every = float(current_app.config.get("NOTIFY_SCHEDULE_SECONDS") or 0)
+    due = current_app.extensions.get(_SCHEDULE_KEY)
+    if due is not None and now < due and not new_events.is_set():
+        return 0
+    new_events.clear()
+    current_app.extensions[_SCHEDULE_KEY] = now + timedelta(seconds=every)
+    return schedule(now)
+
+
 def prepare(worker: str, clock: Clock, limit: int) -> tuple[list, list[int]]:
     """Schedule, claim and attach (committed); the claimed rows' contents and their ids."""
     now = clock.now()
-    _scan_if_due(now)
-    schedule(now)
+    if _scan_if_due(now):
+        new_events.set()  # the scan found some: their messages are made in this round
+    _schedule_if_due(now)
     db.session.commit()
     ids = queues.claim(M, queues.due(M, now), worker, limit, now)
     db.session.commit()

@@ -95,6 +95,7 @@ def upgrade():
     )
     with op.batch_alter_table('notification_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notification_events_learner_id'), ['learner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_events_message_row_id'), ['message_row_id'], unique=False)
         batch_op.create_index('ix_notification_events_waiting', ['recipient_id', 'audience', 'message_row_id'], unique=False)
 
 
@@ -102,6 +103,7 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('notification_events', schema=None) as batch_op:
         batch_op.drop_index('ix_notification_events_waiting')
+        batch_op.drop_index(batch_op.f('ix_notification_events_message_row_id'))
         batch_op.drop_index(batch_op.f('ix_notification_events_learner_id'))
 
     op.drop_table('notification_events')

@@ -80,8 +80,9 @@ def test_one_digest_per_mentor_per_day_whatever_the_events(app, smtp, world):
     other = user(world.platform, world.context, "l-c", "learner", "Learner C")
     from catalyst_training.mentoring import placement
 
-    placement.place_from_launch(other.id, world.context.id, "learner", {"cohort": "lyon"},
-                                clock.now())  # fmt: skip
+    placement.place_from_launch(
+        other.id, world.context.id, "learner", {"cohort": "lyon"}, clock.now()
+    )
     db.session.commit()
     submit_work(other.id)
     assert not drain(clock)  # today's digest is gone: the new work waits for tomorrow's

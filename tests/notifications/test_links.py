@@ -68,8 +68,12 @@ def test_forged_or_altered_tokens_are_refused(app, world):
     client = app.test_client()
     good = unsubscribe_token(world.mentor_a.id, MENTOR)
     assert client.get(f"/notifications/unsubscribe/{good}x").status_code == 404
-    assert client.post(f"/notifications/unsubscribe/{good}x",
-                       data={"List-Unsubscribe": "One-Click"}).status_code == 404  # fmt: skip
+    assert (
+        client.post(
+            f"/notifications/unsubscribe/{good}x", data={"List-Unsubscribe": "One-Click"}
+        ).status_code
+        == 404
+    )
     assert client.get("/notifications/unsubscribe/abc").status_code == 404
     assert client.get("/notifications/confirm/abc").status_code == 404
     app.config["SECRET_KEY"] = "another-instance"
@@ -85,8 +89,10 @@ def test_an_address_given_in_the_tool_is_used_once_confirmed(app, smtp, world):
     settings = client.get("/notifications/")
     assert settings.status_code == 200
     assert "ne transmet pas d'adresse" in settings.get_data(as_text=True)
-    bad = client.post("/notifications/address", data={"email": "pas-une-adresse",
-                                                       "csrf_token": csrf_token(client)})  # fmt: skip
+    bad = client.post(
+        "/notifications/address",
+        data={"email": "pas-une-adresse", "csrf_token": csrf_token(client)},
+    )
     assert bad.status_code == 422
     response = client.post(
         "/notifications/address",
@@ -122,8 +128,9 @@ def test_an_address_given_in_the_tool_is_used_once_confirmed(app, smtp, world):
     newcomer = user(world.platform, world.context, "l-n", "learner", "Learner N")
     from catalyst_training.mentoring import placement
 
-    placement.place_from_launch(newcomer.id, world.context.id, "learner", {"cohort": "lyon"},
-                                clock.now())  # fmt: skip
+    placement.place_from_launch(
+        newcomer.id, world.context.id, "learner", {"cohort": "lyon"}, clock.now()
+    )
     db.session.commit()
     submit_work(newcomer.id)
     drain(clock)

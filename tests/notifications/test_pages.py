@@ -48,8 +48,9 @@ def test_each_role_sees_and_changes_its_settings_from_the_layout(app, world):
 def test_a_mentor_cannot_choose_a_mode_that_does_not_exist(app, world):
     client = app.test_client()
     login(client, world.mentor_a, "mentor", world.context.id)
-    response = client.post("/notifications/", data={"csrf_token": csrf_token(client),
-                                                    "mentor": "hourly"})  # fmt: skip
+    response = client.post(
+        "/notifications/", data={"csrf_token": csrf_token(client), "mentor": "hourly"}
+    )
     assert response.status_code == 422
     assert consent.mode_of(world.mentor_a.id, MENTOR) == "daily"
 
@@ -104,8 +105,12 @@ def test_newly_stalled_learners_reach_their_mentors_once(app, smtp, world):
     from catalyst_training.learning.models import ModuleProgress
 
     clock = evening_clock(app)
-    row = ModuleProgress(user_id=world.learner_b.id, module_slug="module-exemple",
-                         status="in_progress", last_activity_at=clock.now() - timedelta(days=15))  # fmt: skip
+    row = ModuleProgress(
+        user_id=world.learner_b.id,
+        module_slug="module-exemple",
+        status="in_progress",
+        last_activity_at=clock.now() - timedelta(days=15),
+    )
     db.session.add(row)
     db.session.commit()
     drain(clock)
