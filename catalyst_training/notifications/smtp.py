@@ -93,9 +93,11 @@ class Connection:
         """Send one flattened message (CRLF lines); the server's answer code, or DeliveryError."""
         if self.smtp is None:
             self.open()
-        assert self.smtp is not None
+        smtp = self.smtp
+        if smtp is None:  # open() raises rather than leave it unset
+            raise DeliveryError("SMTP session not open")
         try:
-            refused = self.smtp.sendmail(sender, [recipient], message)
+            refused = smtp.sendmail(sender, [recipient], message)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()), (None, b""))
             raise _refusal(code, _text(text)) from None
