@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import String, and_, case, cast, exists, func, insert, literal, select
+from sqlalchemy import Integer, String, and_, case, cast, exists, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -55,7 +55,7 @@ def leases_ending(now: datetime) -> int:
             literal(MENTOR),
             literal(LEASE_EXPIRING),
             holder.platform_id,
-            literal(None),
+            literal(None, Integer),
             Submission.user_id,
             Submission.id,
             Submission.module_slug,
@@ -98,8 +98,8 @@ def newly_stalled(now: datetime) -> int:
             learner.platform_id,
             CohortMember.context_id,
             last.c.uid,
-            literal(None),
-            literal(None),
+            literal(None, Integer),
+            literal(None, String),
             key,
             literal(now),
         )

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import String, case, cast, exists, func, insert, literal, or_, select
+from sqlalchemy import Integer, String, case, cast, exists, func, insert, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -122,7 +122,7 @@ def _weekly(now: datetime, week: str) -> int:
             literal(COORDINATOR),
             literal(week),
             User.platform_id,
-            literal(None),
+            literal(None, Integer),
             literal(PENDING),
             literal(0),
             literal(now),

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from catalyst_training import create_app
 from catalyst_training.auth import personal_data
 from catalyst_training.extensions import db
 from catalyst_training.notifications import consent
@@ -140,36 +139,19 @@ def test_a_lease_about_to_end_is_told_to_an_immediate_mentor(app, smtp, world):
     assert len(mails) == 2 and "réservées" in text_of(mails[1])
 
 
-def test_demo_without_smtp_sends_nothing_and_shows_a_preview(tmp_path, migrated_template):
-    import shutil
-
-    from tests.conftest import base_config
-    from tests.mentoring.helpers import build_world
-
-    instance = tmp_path / "demo"
-    instance.mkdir()
-    if migrated_template is not None:
-        shutil.copy(migrated_template, instance / "catalyst.sqlite3")
-    demo = create_app({**base_config(instance), "DEMO": True})
-    with demo.app_context():
-        from catalyst_training.content.services import sync_modules
-
-        sync_modules(demo.config["CONTENT_PATH"])
-        world = build_world()
-        world.mentor_a.email = "mentor.a@example.org"
-        db.session.commit()
-        clock = evening_clock(demo)
-        submit_work(world.learner_a.id)
-        assert not drain(clock)
-        assert messages() == []
-        client = demo.test_client()
-        login(client, world.mentor_a, "mentor", world.context.id)
-        settings = client.get("/notifications/").get_data(as_text=True)
-        assert "aucun courriel n'est envoyé" in settings
-        preview = client.get("/notifications/preview").get_data(as_text=True)
-        assert "Learner A" in preview and "Nouveaux travaux remis" in preview
-        assert db.session.scalar(select(NotificationEvent.message_row_id)) is None
-        db.session.remove()
+def test_demo_without_smtp_sends_nothing_and_shows_a_preview(app, world):
+    app.config["DEMO"] = True  # the demo's setup: no SMTP_URL
+    clock = evening_clock(app)
+    submit_work(world.learner_a.id)
+    assert not drain(clock)
+    assert messages() == []
+    client = app.test_client()
+    login(client, world.mentor_a, "mentor", world.context.id)
+    settings = client.get("/notifications/").get_data(as_text=True)
+    assert "aucun courriel n'est envoyé" in settings
+    preview = client.get("/notifications/preview").get_data(as_text=True)
+    assert "Learner A" in preview and "Nouveaux travaux remis" in preview
+    assert db.session.scalar(select(NotificationEvent.message_row_id)) is None
 
 
 def test_personal_data_export_and_erasure(app, smtp, world):
