@@ -23,6 +23,7 @@ DOMAINS = (
     "delivery",
     "credentials",
     "reporting",
+    "notifications",
     "sandbox",
 )
 

@@ -118,6 +118,34 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
         "int",
         "Days an Open Badge stays valid after issue (validUntil / exp); 0: no expiry.",
     ),
+    "SMTP_URL": (
+        None,
+        "str",
+        "Mail server for notifications: smtp://user:pass@host:587?starttls=1, smtp+starttls://,"
+        " smtps://host:465; unset: nothing is sent.",
+    ),
+    "MAIL_FROM": ("catalyst@localhost", "str", "Sender address of notifications."),
+    "MAIL_REPLY_TO": (None, "str", "Reply-To address of notifications (e.g. the programme team)."),
+    "SMTP_TIMEOUT": (20, "float", "Seconds an SMTP connection or command may take."),
+    "SMTP_CONCURRENCY": (2, "int", "SMTP connections a worker sends notifications on at once."),
+    "NOTIFY_DIGEST_HOUR": (18, "int", "Local hour (BABEL timezone) when daily digests are due."),
+    "NOTIFY_WEEKLY_DAY": (0, "int", "Weekday of coordinators' weekly summaries (0 = Monday)."),
+    "NOTIFY_BATCH": (50, "int", "Notification messages a worker builds and sends at once."),
+    "NOTIFY_SCHEDULE_SECONDS": (
+        60,
+        "int",
+        "How often the worker makes due digests when no new event wakes it (daily, weekly).",
+    ),
+    "NOTIFY_SCAN_SECONDS": (
+        300,
+        "int",
+        "How often the worker looks for leases about to expire and newly stalled learners.",
+    ),
+    "NOTIFY_LEASE_WARN_MINUTES": (
+        5,
+        "int",
+        "Minutes before a grading lease ends when its mentor is told.",
+    ),
     "AUTO_APPROVE_REGISTRATIONS": (
         False,
         "bool",

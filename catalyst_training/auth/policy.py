@@ -147,6 +147,15 @@ POLICY: dict[str, Rule] = {
     "reporting.cohort": Rule(COORDINATOR, COURSE_RUN),
     "reporting.learner": Rule(COORDINATOR, FOLLOWED),
     "reporting.certificates": Rule(COORDINATOR, COURSE_RUN),
+    # notifications: each person's settings (their own, no ids); links from a message need no
+    # login (the signed token names the person); coordinators see what was sent in their runs
+    "notifications.settings": Rule(ANY),
+    "notifications.address": Rule(ANY),
+    "notifications.forget_address": Rule(ANY),
+    "notifications.preview_page": Rule(ANY),
+    "notifications.unsubscribe": PUBLIC,
+    "notifications.confirm": PUBLIC,
+    "notifications.sent": Rule(COORDINATOR, COURSE_RUN),
     # sandbox: the demo platform (registered in demo mode only)
     "sandbox.course": PUBLIC,
     "sandbox.auth": PUBLIC,

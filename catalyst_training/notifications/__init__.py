@@ -1,0 +1,35 @@
+"""Notifications: digests for mentors, news for learners, weekly summaries for coordinators.
+
+Events are recorded with the changes that cause them; the outbox's worker builds one message
+per person and period at send time and hands it to the SMTP server (CATALYST_SMTP_URL).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import format_date
+
+
+def init_app(app: Flask) -> None:
+    """Event listeners, the completion hook, the mail queue, pages, CLI and personal data."""
+    from ..delivery import queues
+    from ..learning.progress import COMPLETION_HOOKS
+    from . import (
+        models,  # noqa: F401 - registers the notification tables
+        personal_data,
+    )
+    from .cli import notifications_cli
+    from .events import install_listeners, on_module_completed
+    from .sending import run_batch
+    from .views import bp, install_navigation
+
+    install_listeners()
+    # learning cannot import us: it calls this when a learner's module becomes completed.
+    COMPLETION_HOOKS["notifications"] = on_module_completed
+    queues.register_queue("mail", run_batch)
+    app.register_blueprint(bp)
+    install_navigation(app)
+    # Due dates are days (the mentor picks one): shown as a date, not as a time in some zone.
+    app.jinja_env.filters["format_day"] = lambda day: format_date(day, "long") if day else "—"
+    app.cli.add_command(notifications_cli)
+    personal_data.init_app(app)
