@@ -17,7 +17,6 @@ from sqlalchemy import bindparam, select, update
 
 from ..core.clock import Clock, clock_of
 from ..delivery import queues
-from ..delivery.models import IN_FLIGHT
 from ..delivery.transports import DeliveryError
 from ..extensions import db
 from . import digests, scans
@@ -140,24 +139,8 @@ def deliver(contents: list, clock: Clock) -> dict[tuple, list[int]]:
 
 
 def finish(worker: str, ids: list[int], values: dict, now: datetime) -> int:
-    """Record one outcome for the rows still claimed by `worker` (queues.finish, in Core).
-
-    queues.finish builds an ORM UPDATE that SQLAlchemy 2 runs as a bulk UPDATE by primary key
-    when given several parameter sets (and refuses, the key being a bound WHERE parameter):
-    the same statement on the table runs as one executemany.
-    """
-    if not ids:
-        return 0
-    t = M.__table__.c
-    values = {**values, "claimed_by": None, "claimed_until": None, "updated_at": now}
-    stmt = (
-        update(M.__table__)
-        .where(t.id == bindparam("f_id"), t.claimed_by == worker, t.state == IN_FLIGHT)
-        .values({name: bindparam(f"v_{name}") for name in values})
-    )
-    params = {f"v_{name}": value for name, value in values.items()}
-    result = db.session.execute(stmt, [{**params, "f_id": row_id} for row_id in ids])
-    return int(result.rowcount or 0)
+    """Record one outcome for the rows still claimed by `worker`."""
+    return queues.finish(M, worker, ids, values, now)
 
 
 def run_batch(worker: str, clock: Clock | None = None) -> Counter:
