@@ -79,12 +79,14 @@ def who_for(user: User, issuer: str, context_pk: int | None, send_email: bool) -
     )
 
 
-def statements_for(event: events.Event) -> tuple[LrsEndpoint | None, list[dict], Who | None]:
+def statements_for(
+    event: events.Event, lrs: LrsEndpoint | None = None
+) -> tuple[LrsEndpoint | None, list[dict], Who | None]:
     """The LRS and statements recording `event` for its person (nothing without an LRS)."""
     user = db.session.get(User, event.user_id)
     if user is None or user.platform_id is None:
         return None, [], None
-    lrs = lrs_for(user.platform_id)
+    lrs = lrs or lrs_for(user.platform_id)
     if lrs is None:
         return None, [], None
     issuer = db.session.scalar(select(Platform.issuer).where(Platform.id == user.platform_id))
@@ -175,9 +177,13 @@ def on_event(event: events.Event) -> None:
     In a savepoint: a statement that cannot be built is logged, and the learner's action (the
     launch, the submission) still goes through; `xapi replay` can rebuild it once fixed.
     """
+    user = db.session.get(User, event.user_id)
+    lrs = lrs_for(user.platform_id) if user is not None and user.platform_id else None
+    if lrs is None:
+        return  # no LRS for this person: one query, no savepoint
     try:
         with db.session.begin_nested():
-            lrs, statements, who = statements_for(event)
+            lrs, statements, who = statements_for(event, lrs)
             if lrs is not None and who is not None:
                 record(lrs, who, statements)
     except Exception:
