@@ -24,6 +24,7 @@ from ..learning.modules import current_module
 from ..mentoring.models import CohortMember, GradingLease, cohort_mentors
 from .addresses import addresses_of, own_address
 from .consent import modes_of
+from .languages import chosen, language_of
 from .models import (
     CONFIRM,
     COORDINATOR,
@@ -82,11 +83,6 @@ class Content:
     def empty(self) -> bool:
         """Nothing to tell (the message is skipped, not sent)."""
         return not (self.items or self.leases or self.runs or self.confirm or self.waiting)
-
-
-def language_of(locale: str | None) -> str:
-    """fr or en from a platform locale (fr-FR, en_GB...); French by default."""
-    return "en" if (locale or "").lower().startswith("en") else "fr"
 
 
 def _title(slug: str | None, cache: dict[str, str]) -> str | None:
@@ -210,6 +206,9 @@ def build(
     waiting = _waiting(by_audience.get(MENTOR, []))
     leases = _leases(by_audience.get(MENTOR, []), now)
     certificates = _certificates(by_audience.get(LEARNER, []))
+    # A message keeps the language fixed at its first attempt; the others (previews) take the
+    # person's choice, else the platform's locale.
+    languages = chosen(m.user_id for m in messages if not m.language)
     out = []
     for m in messages:
         user = users.get(m.user_id)
@@ -219,7 +218,9 @@ def build(
             user_id=m.user_id,
             audience=m.audience,
             to=addresses.get(m.user_id),
-            language=language_of(user.locale if user else None),
+            language=m.language
+            or languages.get(m.user_id)
+            or language_of(user.locale if user else None),
             name=user.display_name if user else "",
             items=events.get(m.id, []),
         )

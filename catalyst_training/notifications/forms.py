@@ -8,6 +8,7 @@ from wtforms import BooleanField, EmailField, RadioField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from .languages import PLATFORM
 from .models import DAILY, IMMEDIATE, OFF
 
 
@@ -25,6 +26,16 @@ class SettingsForm(FlaskForm):
     )
     learner = BooleanField(_l("Me prévenir quand mon travail est évalué ou un module terminé"))
     coordinator = BooleanField(_l("Recevoir le résumé hebdomadaire de mes sessions"))
+    language = RadioField(
+        _l("Langue des messages"),
+        choices=[
+            SelectChoice(PLATFORM, _l("Comme la plateforme")),
+            # Each language named in itself: whoever reads the other one still finds theirs.
+            SelectChoice("fr", "Français"),
+            SelectChoice("en", "English"),
+        ],
+        default=PLATFORM,
+    )
     submit = SubmitField(_l("Enregistrer mes choix"))
 
 

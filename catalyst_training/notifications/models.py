@@ -20,6 +20,8 @@ AUDIENCES = (MENTOR, LEARNER, COORDINATOR)
 DAILY, IMMEDIATE, WEEKLY, OFF = "daily", "immediate", "weekly", "off"
 DEFAULT_MODE = {MENTOR: DAILY, LEARNER: IMMEDIATE, COORDINATOR: OFF}
 MODES = {MENTOR: (DAILY, IMMEDIATE, OFF), LEARNER: (IMMEDIATE, OFF), COORDINATOR: (WEEKLY, OFF)}
+# Languages of messages a person may choose (no choice: the platform's locale).
+LANGUAGES = ("fr", "en")
 # A message that was not sent on purpose (consent withdrawn, no address, nothing left to say).
 SKIPPED = "skipped"
 
@@ -39,6 +41,18 @@ class NotificationPreference(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     audience: Mapped[str] = mapped_column(String(20))
     mode: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NotificationLanguage(db.Model):
+    """The language a person chose for their messages; no row: the platform's (User.locale)."""
+
+    __tablename__ = "notification_languages"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -14,6 +14,7 @@ from ..extensions import db
 from .models import (
     NotificationAddress,
     NotificationEvent,
+    NotificationLanguage,
     NotificationMessage,
     NotificationPreference,
 )
@@ -35,6 +36,12 @@ def export_person(user: User) -> dict[str, Any]:
 
     return {
         "notification_preferences": rows(NotificationPreference, NotificationPreference.user_id),
+        "notification_languages": [
+            as_record(r)
+            for r in db.session.scalars(
+                select(NotificationLanguage).where(NotificationLanguage.user_id == user.id)
+            )
+        ],
         "notification_addresses": rows(NotificationAddress, NotificationAddress.user_id),
         "notification_events": rows(NotificationEvent, NotificationEvent.recipient_id),
         "notification_messages": rows(NotificationMessage, NotificationMessage.user_id),
@@ -53,6 +60,8 @@ def erase_people(subjects: Subjects) -> None:
             NotificationAddress.user_id.in_(ids))),
         ("notifications.preferences", delete(NotificationPreference).where(
             NotificationPreference.user_id.in_(ids))),
+        ("notifications.languages", delete(NotificationLanguage).where(
+            NotificationLanguage.user_id.in_(ids))),
     ):  # fmt: skip
         result = db.session.execute(stmt.execution_options(synchronize_session=False))
         subjects.add(kind, result.rowcount)

@@ -21,6 +21,7 @@ from ..delivery.transports import DeliveryError
 from ..extensions import db
 from . import digests, scans
 from .consent import new_events
+from .languages import languages_for
 from .messages import email_of, flatten, new_message_id
 from .models import SKIPPED, NotificationEvent, NotificationMessage
 from .schedule import schedule
@@ -39,10 +40,13 @@ def enabled() -> bool:
 
 
 def _attach(rows: list[NotificationMessage], now: datetime) -> None:
-    """First attempt: fix the Message-ID and mark the waiting events as told by this message."""
+    """First attempt: fix the Message-ID and language, mark the waiting events as told by it."""
     first = [m for m in rows if m.message_id is None]
+    # Fixed now, like the Message-ID: a retry after a change of choice still says the same.
+    language = languages_for(m.user_id for m in first)
     for m in first:
         m.message_id = new_message_id(m.id)
+        m.language = m.language or language.get(m.user_id, "fr")
     db.session.flush()
     if not first:
         return

@@ -9,7 +9,7 @@ from ...auth.models import User
 from ...auth.services import require_acting
 from ...core.clock import clock_of
 from ...extensions import db
-from .. import addresses, consent, preview
+from .. import addresses, consent, languages, preview
 from ..forms import AddressForm, ConfirmForm, ForgetAddressForm, SettingsForm
 from ..models import COORDINATOR, LEARNER, MENTOR, OFF, WEEKLY
 from ..sending import enabled
@@ -35,6 +35,7 @@ def _page(user: User, audiences: list[str], form: SettingsForm, address_form: Ad
         own=addresses.own_address(user.id),
         usable=addresses.address_of(user.id),
         sending=enabled(),
+        platform_language=languages.language_of(user.locale),
         demo=bool(current_app.config.get("DEMO")),
     )
 
@@ -51,6 +52,7 @@ def settings():
             consent.set_mode(user.id, LEARNER, "immediate" if form.learner.data else OFF)
         if COORDINATOR in audiences:
             consent.set_mode(user.id, COORDINATOR, WEEKLY if form.coordinator.data else OFF)
+        languages.set_language(user.id, form.language.data)
         db.session.commit()
         flash(_("Vos choix de notification sont enregistrés."), "success")
         return redirect(url_for("notifications.settings"), code=303)
@@ -60,6 +62,7 @@ def settings():
     form.mentor.data = modes.get(MENTOR, "daily")
     form.learner.data = modes.get(LEARNER, OFF) != OFF
     form.coordinator.data = modes.get(COORDINATOR, OFF) == WEEKLY
+    form.language.data = languages.choice_of(user.id)
     return _page(user, audiences, form, AddressForm())
 
 
