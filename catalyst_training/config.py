@@ -146,6 +146,11 @@ ENV_SETTINGS: dict[str, tuple[object, str, str]] = {
         "int",
         "Minutes before a grading lease ends when its mentor is told.",
     ),
+    "NOTIFY_RETENTION_DAYS": (
+        365,
+        "int",
+        "Days after which delivered or skipped notifications and their events go (0: keep).",
+    ),
     "AUTO_APPROVE_REGISTRATIONS": (
         False,
         "bool",

@@ -6,6 +6,9 @@ columns of `models.OutboxColumns`, and registers here a `run_batch(worker, clock
 due rows with `claim`, sends them, and records each outcome with `finish`. The worker calls every
 registered queue after the grade batch, so one process delivers everything, with the same
 backoff, dead letters and claim leases.
+
+A domain whose rows must not grow forever registers a purge with `register_upkeep`: the worker's
+hourly upkeep runs it after its own retention steps.
 """
 
 from __future__ import annotations
@@ -28,11 +31,18 @@ from .transports import DeliveryError
 log = logging.getLogger(__name__)
 RunBatch = Callable[[str, Clock], Counter]
 QUEUES: dict[str, RunBatch] = {}
+Upkeep = Callable[[datetime], int]
+UPKEEP: dict[str, Upkeep] = {}
 
 
 def register_queue(name: str, run_batch: RunBatch) -> None:
     """Have the worker run `run_batch` of queue `name` at every round (from an init_app)."""
     QUEUES[name] = run_batch
+
+
+def register_upkeep(name: str, fn: Upkeep) -> None:
+    """Have the worker's upkeep run `fn(now)` (rows purged) as step `name` (from an init_app)."""
+    UPKEEP[name] = fn
 
 
 def run_queues(worker: str, clock: Clock) -> Counter:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import random
@@ -22,7 +23,7 @@ from ..lti import jobs, nonces, retention
 from . import admin
 from .models import DEAD, DELIVERED, IN_FLIGHT, PENDING, GradeDelivery
 from .outbox import Job, claim, new_work
-from .queues import run_queues
+from .queues import UPKEEP, run_queues
 from .transports import DeliveryError, transport_for
 
 log = logging.getLogger(__name__)
@@ -176,6 +177,9 @@ def upkeep(clock: Clock | None = None) -> Counter:
             else 0
         ),
     }
+    # Purges of higher layers (registered with queues.register_upkeep), after ours.
+    for name, fn in UPKEEP.items():
+        steps.setdefault(name, functools.partial(fn, now))
     counts: Counter = Counter()
     for name, step in steps.items():
         try:

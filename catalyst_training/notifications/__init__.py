@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from . import (
         models,  # noqa: F401 - registers the notification tables
         personal_data,
+        retention,
     )
     from .cli import notifications_cli
     from .events import install_listeners, on_module_completed
@@ -27,6 +28,8 @@ def init_app(app: Flask) -> None:
     # learning cannot import us: it calls this when a learner's module becomes completed.
     COMPLETION_HOOKS["notifications"] = on_module_completed
     queues.register_queue("mail", run_batch)
+    # The worker (delivery, a lower layer) purges old messages at its hourly upkeep.
+    queues.register_upkeep("notifications", retention.purge)
     app.register_blueprint(bp)
     install_navigation(app)
     # Due dates are days (the mentor picks one): shown as a date, not as a time in some zone.
