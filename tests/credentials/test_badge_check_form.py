@@ -205,3 +205,12 @@ def test_the_form_is_rate_limited_like_verify(world, app, client):
     assert [client.get("/verify").status_code for _ in range(3)] == [200, 200, 429]
     posts = [client.post("/verify", data={"token": "x"}).status_code for _ in range(3)]
     assert posts == [400, 400, 429]  # limited before the token is even read
+
+
+def test_the_form_and_its_messages_in_english(world, client):
+    english = {"Accept-Language": "en"}
+    assert "Check a badge you received" in text(client.get("/verify", headers=english))
+    g.pop("csrf_token", None)
+    data = {"csrf_token": form_token(client), "token": "bonjour"}
+    answer = client.post("/verify", data=data, headers=english)
+    assert answer.status_code == 422 and "is not a badge in JWT format" in text(answer)
