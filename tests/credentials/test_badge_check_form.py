@@ -166,6 +166,11 @@ def test_what_holds_no_badge_gets_a_422_with_its_message(world, client, token, i
     assert f'aria-describedby="{field}-error"' in page and f'id="{field}-error"' in page
 
 
+def test_an_image_sent_as_text_is_not_a_500(world, client):
+    answer = client.post("/verify", data={"csrf_token": form_token(client), "image": "x"})
+    assert answer.status_code == 422 and "Collez le texte" in text(answer)
+
+
 def post_large(client, image: bytes):
     """Upload a large file as one in-memory body (Werkzeug's test client spools bodies over
     500 KB to a temporary file it never closes, which filterwarnings=error would report)."""

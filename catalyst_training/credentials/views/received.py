@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import current_app, render_template, request
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
+from werkzeug.datastructures import FileStorage
 
 from ...core.clock import clock_of
 from ...core.limiter import VERIFY, limiter
@@ -66,8 +68,6 @@ def _outcome_message(found: badges.Check) -> str:
 
 
 def _stamp(value) -> str:
-    from flask_babel import format_datetime
-
     moment = datetime.fromtimestamp(float(value or 0), UTC)
     return format_datetime(moment, "long")
 
@@ -100,8 +100,8 @@ def received_check():
     form = ReceivedBadgeForm()
     if not form.validate_on_submit():  # only the file size cap can fail here
         return _page(form, 422, error_field="image" if form.image.errors else "token")
-    upload = form.image.data
-    data = upload.read() if upload else None
+    upload = form.image.data  # a text field named `image` is not a file: ignore it
+    data = upload.read() if isinstance(upload, FileStorage) else None
     try:
         token = received.token_of(form.token.data, data)
     except received.Unreadable as exc:
