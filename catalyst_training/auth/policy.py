@@ -126,6 +126,9 @@ POLICY: dict[str, Rule] = {
     "credentials.revoke": Rule(COORDINATOR, FOLLOWED),
     "credentials.reissue": Rule(COORDINATOR, FOLLOWED),
     "credentials.verify": PUBLIC,
+    # a badge received as a file or JWT, checked against our keys (no id, no login)
+    "credentials.received_form": PUBLIC,
+    "credentials.received_check": PUBLIC,
     # credentials: Open Badges, downloaded like the certificate; what verifiers fetch is public
     "credentials.badge_json": Rule(ANY, FOLLOWED),
     "credentials.badge_jwt": Rule(ANY, FOLLOWED),

@@ -75,3 +75,27 @@ def test_verification_pages_are_accessible_standalone(page, demo_server):
         problems[code] = axe_violations(page)
     page.goto(f"{demo_server.tool_origin}/verify/unknown-code-000000000")
     assert not any(problems.values()), problems
+
+
+@pytest.mark.browser
+def test_the_received_badge_form_and_its_results_are_accessible(page, demo_server):
+    from catalyst_training.credentials import badges
+
+    badge, _withdrawn = add_badges(demo_server.app)
+    with demo_server.app.app_context():
+        token = badges.by_uuid(badge).jwt
+    page.goto(f"{demo_server.tool_origin}/verify/{badge}")
+    page.get_by_role("link", name="Vérifier un badge reçu (image PNG ou texte JWT)").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Vérifier un badge reçu"
+    problems = {"form": axe_violations(page)}
+    page.get_by_label("Texte du badge").fill(token)
+    page.get_by_role("button", name="Vérifier le badge").click()
+    assert "Signature vérifiée" in page.inner_text("main")
+    problems["valid"] = axe_violations(page)
+    page.get_by_label("Texte du badge").fill("bonjour")
+    page.get_by_role("button", name="Vérifier le badge").click()
+    assert "pas un badge au format JWT" in page.inner_text("main")
+    field = page.get_by_label("Texte du badge")
+    assert field.get_attribute("aria-describedby") == "token-error"
+    problems["error"] = axe_violations(page)
+    assert not any(problems.values()), problems
