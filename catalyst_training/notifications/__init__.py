@@ -12,21 +12,21 @@ from flask_babel import format_date
 
 def init_app(app: Flask) -> None:
     """Event listeners, the completion hook, the mail queue, pages, CLI and personal data."""
+    from ..core import events
     from ..delivery import queues
-    from ..learning.progress import COMPLETION_HOOKS
     from . import (
         models,  # noqa: F401 - registers the notification tables
         personal_data,
         retention,
     )
     from .cli import notifications_cli
-    from .events import install_listeners, on_module_completed
+    from .events import install_listeners, on_event
     from .sending import run_batch
     from .views import bp, install_navigation
 
     install_listeners()
-    # learning cannot import us: it calls this when a learner's module becomes completed.
-    COMPLETION_HOOKS["notifications"] = on_module_completed
+    # Lower domains cannot import us: they emit domain events (core/events.py) we listen to.
+    events.listen(app, "notifications", on_event)
     queues.register_queue("mail", run_batch)
     # The worker (delivery, a lower layer) purges old messages at its hourly upkeep.
     queues.register_upkeep("notifications", retention.purge)

@@ -1,24 +1,23 @@
 """Events: what happened that someone should be told, recorded in the same transaction.
 
-A session listener sees each Submission whose state (or feedback) changes in a flush and adds
-the events of the people concerned (the learner's mentors, the learner); learning's completion
-hook adds the learner's completions. Rolled back with the change, never recorded without it.
+core.events tells us of work handed in, a mentor's decision and a module completed (learning and
+mentoring emit them from their services); we add the events of the people concerned (the
+learner's mentors, the learner). Rolled back with the change, never recorded without it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event, select
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, aliased
 
 from ..auth import roles
 from ..auth.models import Membership, User
+from ..core import events
 from ..core.clock import clock_of
 from ..extensions import db
-from ..learning.models import APPROVED, COMPLETED, RETURNED, SUBMITTED, ModuleProgress, Submission
+from ..learning.models import COMPLETED, ModuleProgress, Submission
 from ..mentoring.models import CohortMember, cohort_mentors
 from .addresses import addresses_of
 from .consent import NEW_KEY, consenting, new_events
@@ -40,33 +39,8 @@ from .models import (
     SUBMITTED as EV_SUBMITTED,
 )
 
-LEARNER_KINDS = {RETURNED: EV_RETURNED, APPROVED: EV_APPROVED}
-
-
-def _commented(obj: Submission, attrs) -> bool:
-    """A comment without a decision (the work stays in the queue): the feedback changed."""
-    return (
-        obj.state == SUBMITTED
-        and bool(obj.id and obj.feedback)
-        and (attrs.feedback.history.has_changes())
-    )
-
-
-def _changes(session: Session) -> list[tuple[Submission, str]]:
-    """(submission, event kind) for every state change worth telling in this flush."""
-    found = []
-    for obj in list(session.new) + list(session.dirty):
-        if not isinstance(obj, Submission):
-            continue
-        attrs = sa_inspect(obj).attrs
-        if attrs.state.history.added:
-            if obj.state == SUBMITTED:
-                found.append((obj, EV_SUBMITTED))
-            elif obj.state in LEARNER_KINDS:
-                found.append((obj, LEARNER_KINDS[obj.state]))
-        elif _commented(obj, attrs):
-            found.append((obj, COMMENTED))
-    return found
+# The decisions a learner is told of, by the decision a mentor made (core.events.DECIDED).
+DECISION_KINDS = {"approve": EV_APPROVED, "return": EV_RETURNED, "comment": COMMENTED}
 
 
 def mentors_of(session: Session, learner_id: int) -> list[tuple[int, int, int | None]]:
@@ -119,35 +93,46 @@ def _event(recipient: int, audience: str, kind: str, **values: Any) -> Notificat
     return NotificationEvent(recipient_id=recipient, audience=audience, kind=kind, **values)
 
 
-def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    changes = _changes(session)
-    if not changes:
-        return
-    now = clock_of().now()
-    for sub, kind in changes:
-        common = {"learner_id": sub.user_id, "module_slug": sub.module_slug, "created_at": now}
-        if kind == EV_SUBMITTED:
-            found = mentors_of(session, sub.user_id)
-            wanting = wanted({m for m, _c, _p in found}, MENTOR)
-            seen = set()
-            for mentor_id, context_id, platform_id in found:
-                if mentor_id in wanting and mentor_id not in seen:
-                    seen.add(mentor_id)
-                    ev = _event(
-                        mentor_id,
-                        MENTOR,
-                        kind,
-                        context_id=context_id,
-                        platform_id=platform_id,
-                        **common,
-                    )
-                    _link(session, ev, sub)
-        elif wanted([sub.user_id], LEARNER):
-            context_id, platform_id = learner_run(session, sub.user_id)
-            ev = _event(
-                sub.user_id, LEARNER, kind, context_id=context_id, platform_id=platform_id, **common
-            )
-            _link(session, ev, sub)
+def _submission_event(sub: Submission, kind: str) -> None:
+    """Tell the learner's mentors (work handed in) or the learner (a decision on their work)."""
+    session = db.session
+    now = clock_of().now()  # when we learned of it, on the clock that schedules the messages
+    common = {"learner_id": sub.user_id, "module_slug": sub.module_slug, "created_at": now}
+    if kind == EV_SUBMITTED:
+        found = mentors_of(session, sub.user_id)
+        wanting = wanted({m for m, _c, _p in found}, MENTOR)
+        seen = set()
+        for mentor_id, context_id, platform_id in found:
+            if mentor_id in wanting and mentor_id not in seen:
+                seen.add(mentor_id)
+                ev = _event(
+                    mentor_id,
+                    MENTOR,
+                    kind,
+                    context_id=context_id,
+                    platform_id=platform_id,
+                    **common,
+                )
+                _link(session, ev, sub)
+    elif wanted([sub.user_id], LEARNER):
+        context_id, platform_id = learner_run(session, sub.user_id)
+        ev = _event(
+            sub.user_id, LEARNER, kind, context_id=context_id, platform_id=platform_id, **common
+        )
+        _link(session, ev, sub)
+
+
+def on_event(event: events.Event) -> None:
+    """core.events listener: work handed in, a mentor's decision, a module completed."""
+    if event.kind == events.SUBMITTED:
+        _submission_event(event.subject, EV_SUBMITTED)
+    elif event.kind == events.DECIDED:
+        kind = DECISION_KINDS.get(event.data.get("decision"))
+        # A comment with nothing written tells the learner nothing.
+        if kind is not None and (kind != COMMENTED or event.subject.feedback):
+            _submission_event(event.subject, kind)
+    elif event.kind == events.MODULE_COMPLETED:
+        on_module_completed(event.user_id, event.data["slug"])
 
 
 def _link(session: Session, ev: NotificationEvent, sub: Submission) -> None:
@@ -166,8 +151,8 @@ def _after_rollback(session: Session) -> None:
     session.info.pop(NEW_KEY, None)
 
 
-def on_module_completed(user_id: int, slug: str, now: datetime) -> None:
-    """learning's completion hook: the learner is told of the module (and of the programme)."""
+def on_module_completed(user_id: int, slug: str) -> None:
+    """The learner is told of the module they completed (and of the programme, once)."""
     from ..credentials import facts
 
     if not wanted([user_id], LEARNER):
@@ -206,9 +191,8 @@ def on_module_completed(user_id: int, slug: str, now: datetime) -> None:
 
 
 def install_listeners() -> None:
-    """Record events with the changes that cause them (idempotent)."""
+    """Wake the worker once a transaction that recorded events commits (idempotent)."""
     for name, fn in (
-        ("before_flush", _before_flush),
         ("after_commit", _after_commit),
         ("after_rollback", _after_rollback),
     ):
