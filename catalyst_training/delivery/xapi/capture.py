@@ -80,17 +80,21 @@ def who_for(user: User, issuer: str, context_pk: int | None, send_email: bool) -
 
 
 def statements_for(
-    event: events.Event, lrs: LrsEndpoint | None = None
+    event: events.Event, lrs: LrsEndpoint | None = None, people: dict | None = None
 ) -> tuple[LrsEndpoint | None, list[dict], Who | None]:
-    """The LRS and statements recording `event` for its person (nothing without an LRS)."""
-    user = db.session.get(User, event.user_id)
-    if user is None or user.platform_id is None:
+    """The LRS and statements recording `event` for its person (nothing without an LRS).
+
+    `people` memoises each person's LRS and identity across calls (a replay of a history).
+    """
+    key = (event.user_id, event.data.get("context_pk"))
+    if people is not None and key in people:
+        lrs, who = people[key]
+    else:
+        lrs, who = _person(event, lrs)
+        if people is not None:
+            people[key] = (lrs, who)
+    if lrs is None or who is None:
         return None, [], None
-    lrs = lrs or lrs_for(user.platform_id)
-    if lrs is None:
-        return None, [], None
-    issuer = db.session.scalar(select(Platform.issuer).where(Platform.id == user.platform_id))
-    who = who_for(user, issuer or "", event.data.get("context_pk"), lrs.send_email)
     if event.kind == events.LAUNCHED and event.data.get("resource_link_pk"):
         slug = db.session.scalar(
             select(ResourceLink.module_slug).where(
@@ -99,11 +103,24 @@ def statements_for(
         )
         event = replace(event, data={**event.data, "module_slug": slug})
     if event.kind == events.MODULE_COMPLETED:
-        event = replace(event, data={**event.data, "programme_done_at": programme_done_at(user.id)})
+        event = replace(
+            event, data={**event.data, "programme_done_at": programme_done_at(event.user_id)}
+        )
     mentor = None
     if event.actor_id is not None and event.kind == events.DECIDED:
         mentor = _mentor_who(event.actor_id)
     return lrs, build(event, who, mentor), who
+
+
+def _person(event: events.Event, lrs: LrsEndpoint | None) -> tuple[LrsEndpoint | None, Who | None]:
+    user = db.session.get(User, event.user_id)
+    if user is None or user.platform_id is None:
+        return None, None
+    lrs = lrs or lrs_for(user.platform_id)
+    if lrs is None:
+        return None, None
+    issuer = db.session.scalar(select(Platform.issuer).where(Platform.id == user.platform_id))
+    return lrs, who_for(user, issuer or "", event.data.get("context_pk"), lrs.send_email)
 
 
 def _mentor_who(mentor_id: int) -> Who | None:

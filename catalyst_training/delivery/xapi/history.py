@@ -57,16 +57,17 @@ def history_events(since: datetime, platform_id: int | None = None) -> Iterator[
         if attempt.submitted_at is not None:
             at = aware(attempt.submitted_at)
             yield events.Event(events.QUIZ_SUBMITTED, attempt.user_id, at, attempt)
-    for sub in db.session.scalars(
-        select(Submission).where(
+    for sub, review in db.session.execute(
+        select(Submission, Review)
+        .join(Review, Review.submission_id == Submission.id, isouter=True)
+        .where(
             Submission.user_id.in_(users),
             Submission.submitted_at.is_not(None),
             Submission.submitted_at >= since,
         )
-    ):
+    ).all():  # the review with its submission: no query per row
         yield events.Event(events.SUBMITTED, sub.user_id, aware(sub.submitted_at), sub)
         if sub.state in (APPROVED, RETURNED) and sub.decided_at is not None:
-            review = db.session.scalar(select(Review).where(Review.submission_id == sub.id))
             decision = "approve" if sub.state == APPROVED else "return"
             yield events.Event(
                 events.DECIDED,
@@ -100,8 +101,9 @@ def replay(since: datetime, platform_id: int | None = None) -> Counter:
     """Queue again the statements from `since` and add the missing ones (flush only)."""
     now = clock_of().now()
     counts: Counter = Counter()
+    people: dict = {}  # each learner's LRS and identity, resolved once for the whole history
     for event in history_events(since, platform_id):
-        lrs, statements, who = capture.statements_for(event)
+        lrs, statements, who = capture.statements_for(event, people=people)
         if lrs is None or who is None:
             continue
         counts["rebuilt"] += capture.record(lrs, who, statements)
