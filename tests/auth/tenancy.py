@@ -119,7 +119,7 @@ def build_tenancy() -> Tenancy:
         verb="launched",
         timestamp=utcnow(),
         state=DEAD,
-        last_error="refused",
+        last_error="lrs refused (matrix)",
         body={
             "verb": {"display": {"fr-FR": "a lancé"}},
             "object": {"definition": {"name": {"fr-FR": "Module"}}},
